@@ -1,0 +1,1 @@
+//! marsad-ingest: turns paths, stdin and archives into raw documents.

@@ -107,11 +107,21 @@ impl Builder {
         }
     }
 
-    /// Copy `from.text()[range]` verbatim, keeping its origins.
+    /// Copy `from.text()[range]` verbatim, keeping its origins (which refer to
+    /// `from`'s source, so stages chain without composing maps).
     #[inline]
     pub fn push_mapped(&mut self, from: &MappedText, range: Range<usize>) {
         self.text.push_str(&from.text[range.clone()]);
         self.origin.extend_from_slice(&from.origin[range]);
+    }
+
+    /// Insert `s` (e.g. a space splitting glued words) before byte `at` of
+    /// `from`: it gets the source origin of that byte, so origins still refer
+    /// to `from`'s source.
+    #[inline]
+    pub fn push_inserted(&mut self, s: &str, from: &MappedText, at: usize) {
+        let o = from.origin_of(at);
+        self.push_str(s, o);
     }
 
     pub fn text(&self) -> &str {

@@ -1,0 +1,227 @@
+//! `marsad analyze`: inputs → text layer → `marsad.document/1`.
+
+use std::collections::HashMap;
+use std::io::Write;
+
+use rayon::prelude::*;
+
+use marsad_doc::{Document, Meta, Source};
+use marsad_ingest::{InputError, RawDoc};
+use marsad_text::boilerplate::{Removed, SourceStats};
+use marsad_text::glue::Repair;
+use marsad_text::{normalize, process_cleaned, MappedText, Options};
+
+/// Output format of `analyze`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Json,
+    Jsonl,
+    Text,
+}
+
+/// One analysed document plus what the text layer changed (for `--format text`).
+pub struct Analysis {
+    pub doc: Document,
+    pub removed: Vec<Removed>,
+    pub repairs: Vec<Repair>,
+}
+
+/// What a run produced: analyses in input order and the inputs that failed.
+pub struct Outcome {
+    pub analyses: Vec<Analysis>,
+    pub errors: Vec<String>,
+}
+
+/// Key that groups documents of one source for boilerplate repetition stats.
+fn source_key(d: &RawDoc) -> String {
+    if let Some(s) = &d.source {
+        return format!("source:{s}");
+    }
+    if let Some(p) = &d.path {
+        if let Some(parent) = p.parent() {
+            return format!("dir:{}", parent.display());
+        }
+    }
+    "stdin".to_string()
+}
+
+/// Analyse raw documents. `published` fills documents that carry no date.
+/// `on_error` is called (in input order) for every input that fails.
+pub fn analyze_docs(
+    inputs: Vec<Result<RawDoc, InputError>>,
+    published: Option<&str>,
+    opts: &Options,
+    mut on_error: impl FnMut(&str),
+) -> Outcome {
+    let mut errors = Vec::new();
+    let mut docs = Vec::new();
+    for r in inputs {
+        match r {
+            Ok(d) => docs.push(d),
+            Err(e) => {
+                let msg = e.to_string();
+                on_error(&msg);
+                errors.push(msg);
+            }
+        }
+    }
+    // Clean every document once; collect per-source line statistics.
+    let cleaned: Vec<MappedText> = docs.par_iter().map(|d| normalize::clean(&d.text)).collect();
+    let mut stats: HashMap<String, SourceStats> = HashMap::new();
+    if opts.remove_boilerplate {
+        for (d, c) in docs.iter().zip(&cleaned) {
+            stats.entry(source_key(d)).or_default().add_document(c.text());
+        }
+    }
+    let results: Vec<Result<Analysis, String>> = docs
+        .into_par_iter()
+        .zip(cleaned)
+        .map(|(d, c)| analyze_one(d, c, published, opts, &stats))
+        .collect();
+    let mut analyses = Vec::new();
+    for r in results {
+        match r {
+            Ok(a) => analyses.push(a),
+            Err(msg) => {
+                on_error(&msg);
+                errors.push(msg);
+            }
+        }
+    }
+    Outcome { analyses, errors }
+}
+
+fn analyze_one(
+    d: RawDoc,
+    cleaned: MappedText,
+    published: Option<&str>,
+    opts: &Options,
+    stats: &HashMap<String, SourceStats>,
+) -> Result<Analysis, String> {
+    let where_ = match (&d.path, d.line) {
+        (Some(p), Some(l)) => format!("{}:{l}", p.display()),
+        (Some(p), None) => p.display().to_string(),
+        (None, Some(l)) => format!("<stdin>:{l}"),
+        (None, None) => "<stdin>".to_string(),
+    };
+    if cleaned.text().trim().is_empty() {
+        return Err(format!("{where_}: empty document (no text after cleaning), skipped"));
+    }
+    let p = process_cleaned(cleaned, opts, stats.get(&source_key(&d)));
+    if p.sentences.is_empty() {
+        return Err(format!(
+            "{where_}: empty document (only boilerplate: {} line(s) removed), skipped",
+            p.removed.len()
+        ));
+    }
+    let meta = Meta {
+        id: d.id,
+        published: d.published.or_else(|| published.map(str::to_string)),
+        title: d.title,
+        source: Source {
+            path: d
+                .path
+                .as_ref()
+                .map(|p| p.display().to_string())
+                .or_else(|| d.url.is_none().then(|| "-".to_string())),
+            url: d.url,
+        },
+    };
+    Ok(Analysis {
+        doc: Document::from_processed(meta, &p),
+        removed: p.removed,
+        repairs: p.repairs,
+    })
+}
+
+/// Write analyses in `format`.
+pub fn write(out: &mut dyn Write, analyses: &[Analysis], format: Format) -> std::io::Result<()> {
+    match format {
+        Format::Jsonl => {
+            for a in analyses {
+                serde_json::to_writer(&mut *out, &a.doc)?;
+                out.write_all(b"\n")?;
+            }
+        }
+        Format::Json => {
+            let docs: Vec<&Document> = analyses.iter().map(|a| &a.doc).collect();
+            serde_json::to_writer_pretty(&mut *out, &docs)?;
+            out.write_all(b"\n")?;
+        }
+        Format::Text => {
+            for a in analyses {
+                write_text(out, a)?;
+            }
+        }
+    }
+    out.flush()
+}
+
+fn write_text(out: &mut dyn Write, a: &Analysis) -> std::io::Result<()> {
+    let d = &a.doc;
+    writeln!(out, "═══ {}", d.id)?;
+    if let Some(t) = &d.title {
+        writeln!(out, "title:      {t}")?;
+    }
+    writeln!(
+        out,
+        "published:  {}",
+        d.published.as_deref().unwrap_or("unknown")
+    )?;
+    if let Some(p) = &d.source.path {
+        writeln!(out, "path:       {p}")?;
+    }
+    if let Some(u) = &d.source.url {
+        writeln!(out, "url:        {u}")?;
+    }
+    writeln!(
+        out,
+        "size:       {} sentences, {} characters",
+        d.sentences.len(),
+        d.text.chars().count()
+    )?;
+    if !a.removed.is_empty() {
+        writeln!(out, "boilerplate removed ({} lines):", a.removed.len())?;
+        for r in &a.removed {
+            writeln!(out, "  line {:>3} [{:?}] {}", r.line, r.reason, r.text)?;
+        }
+    }
+    if !a.repairs.is_empty() {
+        writeln!(out, "glued words repaired ({}):", a.repairs.len())?;
+        for r in &a.repairs {
+            writeln!(out, "  {} → {}", r.word, split_display(&d.text, r))?;
+        }
+    }
+    writeln!(out, "sentences:")?;
+    for (i, s) in d.sentences.iter().enumerate() {
+        writeln!(out, "  [{i}] {}", d.slice(*s))?;
+    }
+    writeln!(out)
+}
+
+/// The repaired form of a glued word, read back from the display text.
+fn split_display(text: &str, r: &Repair) -> String {
+    let Some(&first) = r.spaces_at.first() else {
+        return r.word.clone();
+    };
+    // The repaired word starts at most `word.len()` bytes before the first space.
+    let total = r.word.len() + r.spaces_at.len();
+    let start = (first + 1).saturating_sub(r.word.len()).min(first);
+    let mut s = start;
+    while !text.is_char_boundary(s) {
+        s -= 1;
+    }
+    for cand in s..=first {
+        if !text.is_char_boundary(cand) || cand + total > text.len() {
+            continue;
+        }
+        if !text.is_char_boundary(cand + total) {
+            continue;
+        }
+        let piece = &text[cand..cand + total];
+        if piece.replace(' ', "") == r.word {
+            return piece.to_string();
+        }
+    }
+    r.word.clone()
+}

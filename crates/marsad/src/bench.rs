@@ -1,0 +1,138 @@
+//! Text-layer throughput on a real corpus, single-threaded (figures per core).
+
+use std::time::{Duration, Instant};
+
+use marsad_text::{boilerplate, glue, normalize, sentence, token, Lexicon, MappedText};
+
+/// Throughput of each stage over a set of documents, measured on one thread.
+#[derive(Debug, Clone)]
+pub struct Report {
+    pub docs: usize,
+    pub bytes: usize,
+    pub tokens: usize,
+    pub sentences: usize,
+    pub clean: Duration,
+    pub boilerplate: Duration,
+    pub glue: Duration,
+    pub split_tokenize: Duration,
+}
+
+fn mbps(bytes: usize, d: Duration) -> f64 {
+    bytes as f64 / 1e6 / d.as_secs_f64().max(1e-9)
+}
+
+impl Report {
+    /// MB of raw input per second per core for clean + sentence split + tokenise.
+    pub fn clean_tokenize_mbps(&self) -> f64 {
+        mbps(self.bytes, self.clean + self.split_tokenize)
+    }
+
+    /// MB/s per core for the whole text layer.
+    pub fn full_mbps(&self) -> f64 {
+        mbps(
+            self.bytes,
+            self.clean + self.boilerplate + self.glue + self.split_tokenize,
+        )
+    }
+
+    pub fn render(&self) -> String {
+        let row = |name: &str, d: Duration| {
+            format!(
+                "  {name:<28} {:>8.1} ms  {:>8.1} MB/s\n",
+                d.as_secs_f64() * 1e3,
+                mbps(self.bytes, d)
+            )
+        };
+        let mut s = format!(
+            "text layer, 1 thread: {} documents, {:.1} MB, {} sentences, {} tokens\n",
+            self.docs,
+            self.bytes as f64 / 1e6,
+            self.sentences,
+            self.tokens
+        );
+        s += &row("clean (normalise)", self.clean);
+        s += &row("boilerplate filter", self.boilerplate);
+        s += &row("glue repair", self.glue);
+        s += &row("sentences + tokens", self.split_tokenize);
+        s += &format!(
+            "  {:<28} {:>8.1} MB/s per core\n  {:<28} {:>8.1} MB/s per core\n",
+            "clean + tokenise",
+            self.clean_tokenize_mbps(),
+            "whole text layer",
+            self.full_mbps()
+        );
+        s
+    }
+}
+
+/// Run every stage over `texts` on the current thread, timing each stage
+/// separately (each stage consumes the previous stage's output).
+pub fn run(texts: &[String]) -> Report {
+    let lex = Lexicon::builtin(); // load outside the timed region
+    let bytes = texts.iter().map(String::len).sum();
+    let t = Instant::now();
+    let cleaned: Vec<MappedText> = texts.iter().map(|s| normalize::clean(s)).collect();
+    let clean = t.elapsed();
+    let t = Instant::now();
+    let kept: Vec<MappedText> = cleaned
+        .iter()
+        .map(|c| boilerplate::filter(c, None).0)
+        .collect();
+    let boilerplate = t.elapsed();
+    let t = Instant::now();
+    let repaired: Vec<MappedText> = kept.iter().map(|k| glue::repair(k, lex).0).collect();
+    let glue = t.elapsed();
+    let t = Instant::now();
+    let mut tokens = 0;
+    let mut sentences = 0;
+    for r in &repaired {
+        let s = sentence::split(r.text());
+        tokens += token::tokenize(r.text(), &s, lex).len();
+        sentences += s.len();
+    }
+    let split_tokenize = t.elapsed();
+    Report {
+        docs: texts.len(),
+        bytes,
+        tokens,
+        sentences,
+        clean,
+        boilerplate,
+        glue,
+        split_tokenize,
+    }
+}
+
+/// The SaudiNewsNet zips in `dir` whose names start with `prefix`, sorted,
+/// at most `limit`.
+pub fn zips(
+    dir: &std::path::Path,
+    prefix: &str,
+    limit: usize,
+) -> std::io::Result<Vec<std::path::PathBuf>> {
+    let mut v: Vec<std::path::PathBuf> = std::fs::read_dir(dir)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.extension().is_some_and(|x| x == "zip")
+                && p.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.starts_with(prefix))
+        })
+        .collect();
+    v.sort();
+    v.truncate(limit);
+    Ok(v)
+}
+
+/// Article texts of the first `limit` SaudiNewsNet zips in `dir`.
+pub fn load_saudinewsnet(
+    dir: &std::path::Path,
+    limit: usize,
+) -> Result<Vec<String>, marsad_ingest::InputError> {
+    let mut texts = Vec::new();
+    let files = zips(dir, "", limit).map_err(|e| marsad_ingest::InputError::io(dir, e))?;
+    for f in files {
+        texts.extend(marsad_ingest::saudinewsnet_zip(&f)?.into_iter().map(|d| d.text));
+    }
+    Ok(texts)
+}

@@ -1,0 +1,7 @@
+//! The `marsad` command's library half: the analyze driver, benchmarks and
+//! evaluations, shared by the binary and `cargo bench`.
+
+pub mod analyze;
+pub mod bench;
+pub mod error;
+pub mod eval;

@@ -1,0 +1,158 @@
+//! End-to-end tests of `marsad analyze`: snapshots of examples/, the seeds in
+//! ../shared (skipped with a message when absent), and CLI exit codes.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use marsad::analyze::{analyze_docs, Analysis};
+use marsad_text::Options;
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn analyze_path(p: &Path) -> (Vec<Analysis>, Vec<String>) {
+    let inputs = marsad_ingest::read_inputs(&[p.display().to_string()]);
+    let out = analyze_docs(inputs.into_iter().collect(), None, &Options::default(), |_| {});
+    (out.analyses, out.errors)
+}
+
+#[test]
+fn examples_snapshots() {
+    let dir = root().join("examples");
+    let (analyses, errors) = analyze_path(&dir);
+    assert!(errors.is_empty(), "examples must all analyse: {errors:?}");
+    assert!(analyses.len() >= 6, "expected the example corpus, got {}", analyses.len());
+    for a in analyses {
+        let mut doc = a.doc.clone();
+        // Make paths independent of where the test runs.
+        if let Some(p) = &doc.source.path {
+            let p = p.replace('\\', "/");
+            doc.source.path = Some(p[p.find("examples/").unwrap_or(0)..].to_string());
+        }
+        // Every sentence span must slice the text on char boundaries.
+        let n = doc.text.chars().count();
+        for s in &doc.sentences {
+            assert!(s.start < s.end && s.end <= n, "{}: bad span {s:?}", doc.id);
+        }
+        insta::assert_json_snapshot!(format!("example-{}", doc.id), doc);
+    }
+}
+
+fn seeds_dir() -> Option<PathBuf> {
+    let d = root().join("../shared/seeds");
+    if d.is_dir() {
+        Some(d)
+    } else {
+        eprintln!("SKIPPED: {} not found; seed tests need ../shared", d.display());
+        None
+    }
+}
+
+#[test]
+fn seeds_are_cleaned_as_an_analyst_expects() {
+    let Some(dir) = seeds_dir() else { return };
+    let (analyses, errors) = analyze_path(&dir);
+    assert!(errors.is_empty(), "{errors:?}");
+    let find = |prefix: &str| {
+        analyses
+            .iter()
+            .find(|a| a.doc.id.starts_with(prefix))
+            .unwrap_or_else(|| panic!("seed {prefix} missing"))
+    };
+    let sentences = |a: &Analysis| -> Vec<String> {
+        a.doc.sentences.iter().map(|s| a.doc.slice(*s)).collect()
+    };
+    // Glued words repaired.
+    let s001 = find("001");
+    for want in ["موسكو وواشنطن", "الولايات المتحدة", "موسكو وأنقرة"] {
+        assert!(s001.doc.text.contains(want), "001 lacks {want}");
+    }
+    assert!(!s001.doc.text.contains("الولاياتالمتحدة"));
+    let s003 = find("003");
+    assert!(s003.doc.text.contains("في سيناء") || !s003.doc.text.contains("فيسيناء"));
+    // Footer, ad-blocker notice and alt-text gone; byline gone.
+    for gone in ["Adblock", "زر الذهاب", "فلاديمير-بوتين", "اظهر المزيد", "كسينيا كوليكوفا"] {
+        assert!(!s003.doc.text.contains(gone), "003 still has {gone}");
+    }
+    // Headings kept as their own sentences.
+    let s002 = find("002");
+    assert!(sentences(s002).iter().any(|s| s == "عدو مشترك"), "{:?}", sentences(s002));
+    let s000 = find("000");
+    assert!(
+        sentences(s000).iter().any(|s| s == "الموقف الكردي"),
+        "{:?}",
+        sentences(s000)
+    );
+    assert!(sentences(s000).iter().any(|s| s == "تداعيات الإسقاط"));
+    // Diacritics kept in display text.
+    assert!(s002.doc.text.contains("يتعلّق"));
+}
+
+fn marsad() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_marsad"))
+}
+
+fn tmpdir(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("marsad-test-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+#[test]
+fn bad_inputs_are_named_and_the_rest_goes_on() {
+    let d = tmpdir("bad");
+    std::fs::write(d.join("good.txt"), "قال الوزير إن المحادثات ستستأنف غدا.").unwrap();
+    std::fs::write(d.join("binary.txt"), [0u8, 159, 146, 150, 0, 1, 2, 3]).unwrap();
+    std::fs::write(d.join("empty.txt"), "   \n\n").unwrap();
+    std::fs::write(
+        d.join("feed.jsonl"),
+        "{\"id\":\"a\",\"text\":\"وصل الوفد إلى القاهرة.\"}\n{\"id\":\"b\",\"text\":\n{\"id\":\"c\",\"text\":\"عاد الوفد.\"}\n",
+    )
+    .unwrap();
+    let out = marsad().arg("analyze").arg(&d).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "stderr: {stderr}");
+    assert!(stderr.contains("binary.txt"), "{stderr}");
+    assert!(stderr.contains("empty.txt"), "{stderr}");
+    assert!(stderr.contains("feed.jsonl:2"), "{stderr}");
+    let ids: Vec<String> = stdout
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(ids, ["a", "c", "good"]);
+}
+
+#[test]
+fn exit_codes_and_stdin() {
+    // Usage errors: exit 2.
+    let out = marsad().args(["analyze", "--format", "xml"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let out = marsad().args(["analyze", "/no/such/path"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("/no/such/path"));
+    let out = marsad().args(["analyze", "--published", "2015-13-40", "-"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    // stdin with --published.
+    let mut child = marsad()
+        .args(["analyze", "-", "--published", "2015-11-25", "--format", "json"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all("أعلنت الحكومة خطة جديدة. ورحبت بها المعارضة.".as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v[0]["schema"], "marsad.document/1");
+    assert_eq!(v[0]["published"], "2015-11-25");
+    assert_eq!(v[0]["sentences"].as_array().unwrap().len(), 2);
+}

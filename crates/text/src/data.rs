@@ -44,3 +44,19 @@ pub const LEXICON_EXTRA_TSV: (&str, &str) = (
     "data/text/lexicon-extra.tsv",
     include_str!("../../../data/text/lexicon-extra.tsv"),
 );
+pub const BOILERPLATE_CUES: (&str, &str) = (
+    "data/text/boilerplate-cues.txt",
+    include_str!("../../../data/text/boilerplate-cues.txt"),
+);
+pub const SENTENCE_OPENERS_TXT: (&str, &str) = (
+    "data/text/sentence-openers.txt",
+    include_str!("../../../data/text/sentence-openers.txt"),
+);
+pub const ABBREVIATIONS_TXT: (&str, &str) = (
+    "data/text/abbreviations.txt",
+    include_str!("../../../data/text/abbreviations.txt"),
+);
+pub const CLITIC_EXCEPTIONS_TXT: (&str, &str) = (
+    "data/text/clitic-exceptions.txt",
+    include_str!("../../../data/text/clitic-exceptions.txt"),
+);

@@ -1,6 +1,21 @@
-//! Glued-word repair (owner: glue helper). Placeholder interface.
+//! Glued-word repair: scraped Arabic often loses the space between two words
+//! (`موسكووواشنطن`, `الولاياتالمتحدة`, `فيسيناء`). Each Arabic-letter run is
+//! segmented with a unigram model over the word-frequency [`Lexicon`]
+//! (Norvig-style): the whole word is scored against every split into 2 or 3
+//! known parts, and the run is split only when the split clearly wins.
+//!
+//! * Words known to the lexicon at a reasonable frequency are kept with one
+//!   hash lookup; only rare and unknown words get the split search.
+//! * Unknown whole words get a length-dependent log-probability, parts must be
+//!   known words (or a one-letter proclitic `و ف ب ل ك` + a known word), each
+//!   boundary costs a penalty, and parts are at least two letters long.
+//! * Splitting works on the match form; the space goes into the display text
+//!   before the display letter (so after any diacritics of the previous
+//!   letter), with the origin of that letter.
+
 use crate::lexicon::Lexicon;
-use crate::mapped::MappedText;
+use crate::mapped::{Builder, MappedText};
+use crate::matchform::{is_diacritic, match_char};
 
 /// One repaired token: the glued word as found and the byte offsets (in the
 /// repaired output text) where spaces were inserted.
@@ -10,14 +25,848 @@ pub struct Repair {
     pub spaces_at: Vec<usize>,
 }
 
+/// Thresholds of the segmentation model (log10 units). [`Params::default`] is
+/// tuned on SaudiNewsNet 2015-07 (see [`eval`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Params {
+    /// Whole words known at this many centibels or fewer are never split.
+    pub known_cb: u16,
+    /// log10 P of an unknown whole word of `n` letters is
+    /// `-(unknown_base + unknown_per_letter * n)`.
+    pub unknown_base: f64,
+    pub unknown_per_letter: f64,
+    /// Cost of each inserted space.
+    pub split_penalty: f64,
+    /// Cost of reading a part as proclitic + known word (not itself known).
+    pub clitic_penalty: f64,
+    /// Parts rarer than this (centibels) do not count as known.
+    pub part_max_cb: u16,
+    /// Minimum letters in a part.
+    pub min_part: usize,
+    /// Search 3-part splits too.
+    pub three_parts: bool,
+    /// Cost of reading the whole word as proclitics + known stem + enclitic
+    /// (per clitic group), so inflected forms missing from the lexicon are
+    /// not mistaken for glued words.
+    pub morph_penalty: f64,
+    /// Cost of an inflectional suffix (dual, plural, nisba) in that reading.
+    pub suffix_penalty: f64,
+    /// Split when split score - whole score exceeds this.
+    pub margin: f64,
+    /// Added to the margin when the split form occurs spaced in the text.
+    pub spaced_bonus: f64,
+    /// Subtracted when the whole word occurs more than once in the text.
+    pub repeat_penalty: f64,
+}
+
+impl Default for Params {
+    fn default() -> Self {
+        Params {
+            known_cb: 650,
+            unknown_base: 4.0,
+            unknown_per_letter: 0.9,
+            split_penalty: 1.0,
+            clitic_penalty: 1.5,
+            part_max_cb: 700,
+            min_part: 2,
+            three_parts: true,
+            morph_penalty: 1.0,
+            suffix_penalty: 1.5,
+            margin: 0.0,
+            spaced_bonus: 2.0,
+            repeat_penalty: 2.0,
+        }
+    }
+}
+
+/// Letters that make up an Arabic word run (diacritics and tatweel attach to
+/// the run but are not letters).
+#[inline]
+fn is_arabic_letter(c: char) -> bool {
+    !is_diacritic(c)
+        && matches!(c, '\u{0621}'..='\u{063A}' | '\u{0641}'..='\u{064A}' | '\u{066E}'..='\u{06D3}' | '\u{06D5}' | '\u{06EE}' | '\u{06EF}' | '\u{06FA}'..='\u{06FC}' | '\u{06FF}')
+}
+
+/// Chars that continue a run once it started (diacritics, tatweel).
+#[inline]
+fn continues_run(c: char) -> bool {
+    is_arabic_letter(c) || c == '\u{0640}' || (is_diacritic(c) && c as u32 >= 0x0600)
+}
+
+/// Two-letter words that may stand alone as a part of a glued run (other
+/// two-letter parts are mostly clitics, suffixes or name fragments).
+const SHORT_WORDS: &[&str] = &[
+    "في", "من", "عن", "ما", "لا", "لم", "لن", "قد", "هو", "هي", "او", "ان", "مع", "كل", "ذا", "يا",
+    "ثم", "بل", "اي", "اذ",
+];
+
+/// Parts that never stand alone in running text: short words outside
+/// [`SHORT_WORDS`], and short `ال` words (`الم`, `الخ`, `الان`), which are
+/// usually the article of an unknown word.
+fn is_bad_part(p: &str) -> bool {
+    let n = p.chars().count();
+    (n <= 2 && !SHORT_WORDS.contains(&p)) || (n <= 4 && p.starts_with("ال"))
+}
+
+/// Score of a part (log10 P) or `None` when it is not a plausible word.
+fn part_score(p: &str, nchars: usize, lex: &Lexicon, prm: &Params) -> Option<f64> {
+    if nchars < prm.min_part || is_bad_part(p) {
+        return None;
+    }
+    if let Some(cb) = lex.cb(p) {
+        if cb <= prm.part_max_cb {
+            return Some(-(cb as f64) / 100.0);
+        }
+    }
+    // Proclitic + known word: و / ف / ب / ل / ك.
+    let mut it = p.chars();
+    let first = it.next()?;
+    if matches!(first, 'و' | 'ف' | 'ب' | 'ل' | 'ك') && nchars >= 3 {
+        let rest = it.as_str();
+        if !is_bad_part(rest) {
+            if let Some(cb) = lex.cb(rest) {
+                if cb <= prm.part_max_cb {
+                    return Some(-(cb as f64) / 100.0 - prm.clitic_penalty);
+                }
+            }
+        }
+    }
+    None
+}
+
+/// Proclitic groups (match form), longest first within each family.
+const PROCLITICS: &[&str] = &[
+    "وبال", "وكال", "فبال", "وال", "فال", "بال", "كال", "ولل", "فلل", "لل", "ال", "وب", "ول", "فب",
+    "فل", "وك", "وس", "فس", "و", "ف", "ب", "ل", "ك", "س",
+];
+/// Enclitic pronouns (match form).
+const ENCLITICS: &[&str] = &[
+    "هما", "كما", "ه", "ها", "هم", "هن", "ك", "كم", "كن", "نا", "ي", "ني",
+];
+
+#[inline]
+fn known(lex: &Lexicon, w: &str, max_cb: u16) -> Option<f64> {
+    match lex.cb(w) {
+        Some(cb) if cb <= max_cb => Some(-(cb as f64) / 100.0),
+        _ => None,
+    }
+}
+
+/// Best score of a stem (after an enclitic was removed): as is, or with a
+/// final `ت` read back as `ة` (`حكومته` → `حكومة`).
+fn stem_score(stem: &str, lex: &Lexicon, max_cb: u16, buf: &mut String) -> Option<f64> {
+    let a = known(lex, stem, max_cb);
+    let b = stem.strip_suffix('ت').and_then(|s| {
+        buf.clear();
+        buf.push_str(s);
+        buf.push('ه');
+        known(lex, buf, max_cb)
+    });
+    match (a, b) {
+        (Some(x), Some(y)) => Some(x.max(y)),
+        (x, y) => x.or(y),
+    }
+}
+
+/// Inflectional suffixes (match form): dual, plural, nisba, tanween alef.
+const SUFFIXES: &[&str] = &[
+    "ا", "ان", "ين", "ون", "ات", "ي", "يه", "يا", "يين", "يات", "يون", "تين", "تان", "يان", "وا",
+];
+
+/// log10 P of `m` read as proclitics + known stem + suffix + enclitic (stem
+/// at least two letters, at least one affix), or `None`.
+fn morph_score(m: &str, lex: &Lexicon, prm: &Params) -> Option<f64> {
+    let mut best: Option<f64> = None;
+    let mut buf = String::new();
+    let max_cb = prm.part_max_cb;
+    let mut consider = |s: Option<f64>| {
+        if let Some(s) = s {
+            best = Some(best.map_or(s, |b: f64| b.max(s)));
+        }
+    };
+    let long_enough = |s: &str| s.chars().nth(1).is_some();
+    let mut pro: Vec<(&str, f64)> = vec![(m, 0.0)];
+    for p in PROCLITICS {
+        if let Some(rest) = m.strip_prefix(p) {
+            if long_enough(rest) {
+                pro.push((rest, prm.morph_penalty));
+                if p.ends_with("ال") || p.ends_with("لل") {
+                    buf.clear();
+                    buf.push_str("ال");
+                    buf.push_str(rest);
+                    consider(known(lex, &buf, max_cb).map(|s| s - prm.morph_penalty));
+                }
+            }
+        }
+    }
+    let mut enc: Vec<(&str, f64)> = Vec::new();
+    for &(rest, pen) in &pro {
+        enc.clear();
+        enc.push((rest, pen));
+        for e in ENCLITICS {
+            if let Some(stem) = rest.strip_suffix(e) {
+                if long_enough(stem) {
+                    enc.push((stem, pen + prm.morph_penalty));
+                }
+            }
+        }
+        for &(stem, pen) in &enc {
+            if pen > 0.0 {
+                consider(stem_score(stem, lex, max_cb, &mut buf).map(|s| s - pen));
+            }
+            for suf in SUFFIXES {
+                if let Some(st) = stem.strip_suffix(suf) {
+                    if long_enough(st) {
+                        consider(
+                            stem_score(st, lex, max_cb, &mut buf)
+                                .map(|s| s - pen - prm.suffix_penalty),
+                        );
+                    }
+                }
+            }
+        }
+    }
+    best
+}
+
+/// The evidence for one candidate word (match form): the whole-word reading
+/// against the best split into known parts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Analysis {
+    /// Letters in the word.
+    pub n: usize,
+    /// Centibels of the whole word, if in the lexicon.
+    pub whole_cb: Option<u16>,
+    /// Best clitic/suffix reading of the whole word (log10 P).
+    pub morph: Option<f64>,
+    /// log10 P of the whole word: known, morphological or unknown penalty.
+    pub whole: f64,
+    /// Best split: cut points (char indices, ascending) and part scores.
+    pub cuts: Vec<usize>,
+    pub parts: Vec<f64>,
+    /// Sum of part scores minus split penalties.
+    pub split: f64,
+    /// Document evidence (filled by [`repair`]): occurrences of the whole
+    /// word in the text (itself included; 0 when unknown), and whether the
+    /// split form occurs with spaces elsewhere in the text.
+    pub repeats: usize,
+    pub spaced: bool,
+}
+
+/// Score the whole word `m` (match form of an Arabic-letter run) and its best
+/// split. `None` when the word is skipped (known and frequent enough, too
+/// short or too long) or cannot be split into known parts.
+pub fn analyze(m: &str, lex: &Lexicon, prm: &Params) -> Option<Analysis> {
+    let whole_cb = lex.cb(m);
+    if whole_cb.is_some_and(|cb| cb <= prm.known_cb) {
+        return None;
+    }
+    // Char boundaries of m: starts[k] = byte offset of char k; starts[n] = len.
+    let mut starts: Vec<usize> = m.char_indices().map(|(i, _)| i).collect();
+    let n = starts.len();
+    starts.push(m.len());
+    let mp = prm.min_part.max(1);
+    if n < 2 * mp || n > 40 {
+        return None;
+    }
+    let part = |a: usize, b: usize| part_score(&m[starts[a]..starts[b]], b - a, lex, prm);
+    let mut best = f64::NEG_INFINITY;
+    let mut cuts: Vec<usize> = Vec::new();
+    let mut parts: Vec<f64> = Vec::new();
+    let prefix: Vec<Option<f64>> = (0..=n)
+        .map(|i| if i >= mp { part(0, i) } else { None })
+        .collect();
+    let suffix: Vec<Option<f64>> = (0..=n)
+        .map(|i| if n - i >= mp { part(i, n) } else { None })
+        .collect();
+    for i in mp..=n - mp {
+        if let (Some(a), Some(b)) = (prefix[i], suffix[i]) {
+            let s = a + b - prm.split_penalty;
+            if s > best {
+                best = s;
+                cuts = vec![i];
+                parts = vec![a, b];
+            }
+        }
+    }
+    if prm.three_parts && n >= 3 * mp {
+        for i in mp..=n - 2 * mp {
+            let Some(a) = prefix[i] else { continue };
+            for j in i + mp..=n - mp {
+                let Some(c) = suffix[j] else { continue };
+                let s0 = a + c - 2.0 * prm.split_penalty;
+                if s0 <= best {
+                    continue;
+                }
+                if let Some(b) = part(i, j) {
+                    let s = s0 + b;
+                    if s > best {
+                        best = s;
+                        cuts = vec![i, j];
+                        parts = vec![a, b, c];
+                    }
+                }
+            }
+        }
+    }
+    if cuts.is_empty() {
+        return None;
+    }
+    let morph = morph_score(m, lex, prm);
+    let mut whole = match whole_cb {
+        Some(cb) => -(cb as f64) / 100.0,
+        None => -(prm.unknown_base + prm.unknown_per_letter * n as f64),
+    };
+    if let Some(s) = morph {
+        whole = whole.max(s);
+    }
+    Some(Analysis {
+        n,
+        whole_cb,
+        morph,
+        whole,
+        cuts,
+        parts,
+        split: best,
+        repeats: 0,
+        spaced: false,
+    })
+}
+
+/// Whether the split of `a` clearly beats the whole word.
+pub fn decide(a: &Analysis, prm: &Params) -> bool {
+    let mut margin = a.split - a.whole;
+    if a.spaced {
+        margin += prm.spaced_bonus;
+    } else if a.repeats >= 2 {
+        margin -= prm.repeat_penalty;
+    }
+    margin > prm.margin
+}
+
+/// The match form of a whole text, to look for other occurrences of a word
+/// and of its split form (names recur in an article; so do correctly spaced
+/// forms of an accidentally glued phrase).
+pub struct DocContext<'t> {
+    text: &'t str,
+    mf: std::cell::OnceCell<String>,
+}
+
+impl<'t> DocContext<'t> {
+    /// Cheap: the match form is computed on first use.
+    pub fn new(text: &'t str) -> Self {
+        DocContext {
+            text,
+            mf: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// Occurrences of `needle` delimited by non-letters.
+    pub fn count(&self, needle: &str) -> usize {
+        let h = self
+            .mf
+            .get_or_init(|| crate::matchform::match_form(self.text));
+        let mut n = 0;
+        let mut from = 0;
+        while let Some(i) = h[from..].find(needle) {
+            let a = from + i;
+            let e = a + needle.len();
+            let before = h[..a].chars().next_back().is_some_and(is_arabic_letter);
+            let after = h[e..].chars().next().is_some_and(is_arabic_letter);
+            if !before && !after {
+                n += 1;
+            }
+            from = a + needle.chars().next().map_or(1, char::len_utf8);
+        }
+        n
+    }
+
+    /// Fill [`Analysis::repeats`] and [`Analysis::spaced`] for word `m`.
+    pub fn annotate(&self, m: &str, a: &mut Analysis) {
+        a.repeats = self.count(m);
+        let mut phrase = String::with_capacity(m.len() + a.cuts.len());
+        let mut prev = 0;
+        for (i, (bi, _)) in m.char_indices().enumerate() {
+            if a.cuts.contains(&i) {
+                phrase.push_str(&m[prev..bi]);
+                phrase.push(' ');
+                prev = bi;
+            }
+        }
+        phrase.push_str(&m[prev..]);
+        a.spaced = self.count(&phrase) > 0;
+    }
+}
+
+/// Split points (char indices into the match form `m`, ascending) or empty.
+fn split_match(m: &str, lex: &Lexicon, prm: &Params, ctx: Option<&DocContext>) -> Vec<usize> {
+    match analyze(m, lex, prm) {
+        Some(mut a) => {
+            // Document evidence only matters near the decision boundary or
+            // to veto a split of a recurring word.
+            if let Some(c) = ctx.filter(|_| a.split - a.whole > prm.margin - prm.spaced_bonus) {
+                c.annotate(m, &mut a);
+            }
+            if decide(&a, prm) {
+                a.cuts
+            } else {
+                Vec::new()
+            }
+        }
+        None => Vec::new(),
+    }
+}
+
+/// Split one Arabic-letter run `run` (display text); returns byte offsets in
+/// `run` where spaces go. `m`/`letters` are scratch buffers.
+fn split_run(
+    run: &str,
+    lex: &Lexicon,
+    prm: &Params,
+    m: &mut String,
+    letters: &mut Vec<usize>,
+    ctx: Option<&DocContext>,
+) -> Vec<usize> {
+    m.clear();
+    letters.clear();
+    for (i, c) in run.char_indices() {
+        if let Some(mc) = match_char(c) {
+            m.push(mc);
+            letters.push(i);
+        }
+    }
+    split_match(m, lex, prm, ctx)
+        .into_iter()
+        .map(|k| letters[k])
+        .collect()
+}
+
+/// Iterate the Arabic-letter runs of `s` as byte ranges.
+pub fn runs(s: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let mut it = s.char_indices().peekable();
+    std::iter::from_fn(move || {
+        // Find a letter starting a run.
+        let start = loop {
+            let (i, c) = it.next()?;
+            if is_arabic_letter(c) {
+                break i;
+            }
+        };
+        let mut end = s.len();
+        while let Some(&(i, c)) = it.peek() {
+            if continues_run(c) {
+                it.next();
+            } else {
+                end = i;
+                break;
+            }
+        }
+        Some((start, end))
+    })
+}
+
 /// Byte positions inside `word` where a space should go, or empty.
 pub fn split_word(word: &str, lex: &Lexicon) -> Vec<usize> {
-    let _ = (word, lex);
-    Vec::new()
+    split_word_with(word, lex, &Params::default())
+}
+
+/// [`split_word`] with explicit thresholds.
+pub fn split_word_with(word: &str, lex: &Lexicon, prm: &Params) -> Vec<usize> {
+    let (mut m, mut letters) = (String::new(), Vec::new());
+    let mut out = Vec::new();
+    for (s, e) in runs(word) {
+        out.extend(
+            split_run(&word[s..e], lex, prm, &mut m, &mut letters, None)
+                .into_iter()
+                .map(|k| s + k),
+        );
+    }
+    out
 }
 
 /// Insert spaces into glued words of `t`.
 pub fn repair(t: &MappedText, lex: &Lexicon) -> (MappedText, Vec<Repair>) {
-    let _ = lex;
-    (t.clone(), Vec::new())
+    repair_with(t, lex, &Params::default())
+}
+
+/// [`repair`] with explicit thresholds.
+pub fn repair_with(t: &MappedText, lex: &Lexicon, prm: &Params) -> (MappedText, Vec<Repair>) {
+    let s = t.text();
+    let mut repairs = Vec::new();
+    let mut b: Option<Builder> = None;
+    let mut copied = 0usize; // bytes of `s` already in `b`
+    let (mut m, mut letters) = (String::new(), Vec::new());
+    let ctx = DocContext::new(s);
+    for (rs, re) in runs(s) {
+        let cuts = split_run(&s[rs..re], lex, prm, &mut m, &mut letters, Some(&ctx));
+        if cuts.is_empty() {
+            continue;
+        }
+        let b = b.get_or_insert_with(|| Builder::with_capacity(s.len() + 16));
+        let mut spaces_at = Vec::with_capacity(cuts.len());
+        for k in cuts {
+            let at = rs + k;
+            b.push_mapped(t, copied..at);
+            spaces_at.push(b.len());
+            b.push_inserted(" ", t, at);
+            copied = at;
+        }
+        repairs.push(Repair {
+            word: s[rs..re].to_string(),
+            spaces_at,
+        });
+    }
+    match b {
+        None => (t.clone(), repairs),
+        Some(mut b) => {
+            b.push_mapped(t, copied..s.len());
+            let end = t.origin_of(s.len());
+            (b.finish(end), repairs)
+        }
+    }
+}
+
+/// Evaluation on clean text: delete random spaces between Arabic words,
+/// repair, and score the re-inserted spaces. No I/O.
+pub mod eval {
+    use super::*;
+
+    /// Scores of one evaluation run.
+    #[derive(Debug, Clone, Copy, Default, PartialEq)]
+    pub struct GlueScores {
+        /// correct / inserted (1.0 when nothing was inserted).
+        pub precision: f64,
+        /// correct / deleted (1.0 when nothing was deleted).
+        pub recall: f64,
+        pub f1: f64,
+        /// Spaces deleted from the clean text.
+        pub deleted: usize,
+        /// Spaces inserted by repair.
+        pub inserted: usize,
+        /// Inserted exactly where a space had been deleted.
+        pub correct: usize,
+        /// Arabic-letter runs (words) in the clean text.
+        pub tokens: usize,
+    }
+
+    impl GlueScores {
+        fn finish(mut self) -> Self {
+            self.precision = if self.inserted == 0 {
+                1.0
+            } else {
+                self.correct as f64 / self.inserted as f64
+            };
+            self.recall = if self.deleted == 0 {
+                1.0
+            } else {
+                self.correct as f64 / self.deleted as f64
+            };
+            let (p, r) = (self.precision, self.recall);
+            self.f1 = if p + r > 0.0 {
+                2.0 * p * r / (p + r)
+            } else {
+                0.0
+            };
+            self
+        }
+    }
+
+    /// SplitMix64: a tiny deterministic PRNG.
+    #[derive(Debug, Clone)]
+    pub struct SplitMix64(pub u64);
+
+    impl SplitMix64 {
+        pub fn next_u64(&mut self) -> u64 {
+            self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+            let mut z = self.0;
+            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+            z ^ (z >> 31)
+        }
+
+        /// Uniform in [0, 1).
+        pub fn next_f64(&mut self) -> f64 {
+            (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+        }
+    }
+
+    /// Delete each single space between two Arabic letters (a diacritic may
+    /// sit before the space) with probability `rate`. Returns the corrupted
+    /// text and, ascending, the byte offsets in it where a space was deleted
+    /// (= offset of the char that followed the space).
+    pub fn corrupt(text: &str, rate: f64, rng: &mut SplitMix64) -> (String, Vec<usize>) {
+        let mut out = String::with_capacity(text.len());
+        let mut deleted = Vec::new();
+        let mut prev: Option<char> = None; // last char copied to out
+        let mut prev_letter = false; // last non-diacritic char was an Arabic letter
+        let mut it = text.chars().peekable();
+        while let Some(c) = it.next() {
+            if c == ' ' && prev_letter && prev != Some(' ') {
+                if let Some(&n) = it.peek() {
+                    if is_arabic_letter(n) && rng.next_f64() < rate {
+                        deleted.push(out.len());
+                        continue;
+                    }
+                }
+            }
+            out.push(c);
+            prev = Some(c);
+            if !(is_diacritic(c) && c as u32 >= 0x0600) {
+                prev_letter = is_arabic_letter(c);
+            }
+        }
+        (out, deleted)
+    }
+
+    /// Score one repaired text against the deleted positions; adds to `s`.
+    /// `fp`/`fn_` receive byte offsets (in `corrupted`) of wrong insertions
+    /// and missed deletions.
+    pub fn score_one(
+        corrupted: &str,
+        deleted: &[usize],
+        lex: &Lexicon,
+        prm: &Params,
+        s: &mut GlueScores,
+        mut on_error: impl FnMut(bool, usize),
+    ) {
+        let (out, repairs) = repair_with(&MappedText::identity(corrupted), lex, prm);
+        let mut inserted: Vec<usize> = repairs
+            .iter()
+            .flat_map(|r| r.spaces_at.iter().map(|&p| out.origin_of(p)))
+            .collect();
+        inserted.sort_unstable();
+        s.deleted += deleted.len();
+        s.inserted += inserted.len();
+        let (mut i, mut j) = (0, 0);
+        while i < inserted.len() || j < deleted.len() {
+            match (inserted.get(i), deleted.get(j)) {
+                (Some(&a), Some(&b)) if a == b => {
+                    s.correct += 1;
+                    i += 1;
+                    j += 1;
+                }
+                (Some(&a), Some(&b)) if a < b => {
+                    on_error(true, a);
+                    i += 1;
+                }
+                (Some(&a), None) => {
+                    on_error(true, a);
+                    i += 1;
+                }
+                (_, Some(&b)) => {
+                    on_error(false, b);
+                    j += 1;
+                }
+                (None, None) => unreachable!(),
+            }
+        }
+    }
+
+    /// Evaluate with the built-in lexicon and default thresholds.
+    pub fn evaluate<'a>(texts: impl Iterator<Item = &'a str>, rate: f64, seed: u64) -> GlueScores {
+        evaluate_with(texts, rate, seed, Lexicon::builtin(), &Params::default())
+    }
+
+    /// Evaluate with explicit lexicon and thresholds.
+    pub fn evaluate_with<'a>(
+        texts: impl Iterator<Item = &'a str>,
+        rate: f64,
+        seed: u64,
+        lex: &Lexicon,
+        prm: &Params,
+    ) -> GlueScores {
+        let mut rng = SplitMix64(seed);
+        let mut s = GlueScores::default();
+        for t in texts {
+            s.tokens += runs(t).count();
+            let (c, d) = corrupt(t, rate, &mut rng);
+            score_one(&c, &d, lex, prm, &mut s, |_, _| {});
+        }
+        s.finish()
+    }
+
+    /// Finish scores accumulated with [`score_one`].
+    pub fn finish(s: GlueScores) -> GlueScores {
+        s.finish()
+    }
+}
+
+pub use eval::{evaluate, GlueScores};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn lex() -> &'static Lexicon {
+        Lexicon::builtin()
+    }
+
+    fn repaired(s: &str) -> String {
+        repair(&MappedText::identity(s), lex()).0.into_text()
+    }
+
+    #[test]
+    fn seed_cases_split() {
+        let cases = [
+            ("موسكووواشنطن", "موسكو وواشنطن"),
+            ("الولاياتالمتحدة", "الولايات المتحدة"),
+            ("موسكووأنقرة", "موسكو وأنقرة"),
+            ("فيسيناء", "في سيناء"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(repaired(input), want, "{input}");
+        }
+    }
+
+    #[test]
+    fn real_words_with_inner_al_stay() {
+        for w in [
+            "الاحتفالات",
+            "الانتقالات",
+            "عبدالعزيز",
+            "كوالالمبور",
+            "البكالوريوس",
+            "ماكدونالدز",
+        ] {
+            assert_eq!(split_word(w, lex()), Vec::<usize>::new(), "{w}");
+            assert_eq!(repaired(w), w);
+        }
+    }
+
+    #[test]
+    fn more_cases() {
+        let cases = [
+            // Ordinary words and sentences are left alone.
+            (
+                "قال الرئيس إن المملكة العربية السعودية",
+                "قال الرئيس إن المملكة العربية السعودية",
+            ),
+            ("والمستشفيات", "والمستشفيات"),
+            ("بالإضافة", "بالإضافة"),
+            ("واستعرض", "واستعرض"),
+            // Glued pairs.
+            ("المملكةالعربية", "المملكة العربية"),
+            ("وزارةالداخلية", "وزارة الداخلية"),
+            ("منخلال", "من خلال"),
+            // Diacritics stay with their letter.
+            ("فِيسَيناء", "فِي سَيناء"),
+            // Non-Arabic text around is copied.
+            ("(الولاياتالمتحدة) 2015", "(الولايات المتحدة) 2015"),
+            ("", ""),
+            ("abc def", "abc def"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(repaired(input), want, "{input}");
+        }
+    }
+
+    #[test]
+    fn split_word_offsets() {
+        let w = "موسكووواشنطن";
+        assert_eq!(split_word(w, lex()), vec!["موسكو".len()]);
+        let w = "فِيسَيناء";
+        assert_eq!(split_word(w, lex()), vec!["فِي".len()]);
+    }
+
+    #[test]
+    fn repair_offsets_and_origins() {
+        let input = "زار موسكووواشنطن\nثم فيسيناء.";
+        let t = MappedText::identity(input);
+        let (out, reps) = repair(&t, lex());
+        assert_eq!(out.text(), "زار موسكو وواشنطن\nثم في سيناء.");
+        assert_eq!(reps.len(), 2);
+        assert_eq!(reps[0].word, "موسكووواشنطن");
+        assert_eq!(reps[1].word, "فيسيناء");
+        for r in &reps {
+            for &p in &r.spaces_at {
+                assert_eq!(&out.text()[p..p + 1], " ");
+                // The inserted space maps to the source char after it.
+                let o = out.origin_of(p);
+                assert_eq!(o, out.origin_of(p + 1));
+            }
+        }
+        let p = reps[0].spaces_at[0];
+        assert_eq!(out.origin_of(p), "زار موسكو".len());
+        assert_eq!(out.to_original(0..p), 0.."زار موسكو".len());
+        let q = reps[1].spaces_at[0];
+        let after = out.text()[q + 1..].find('.').unwrap() + q + 1;
+        assert_eq!(&input[out.to_original(q + 1..after)], "سيناء");
+        assert_eq!(out.origin_of(out.text().len()), input.len());
+    }
+
+    #[test]
+    fn repair_composes_with_earlier_map() {
+        // Origins from an earlier stage are preserved.
+        let src = "  فيسيناء";
+        let mut b = Builder::with_capacity(16);
+        for (i, c) in src.char_indices().skip(2) {
+            b.push(c, i);
+        }
+        let t = b.finish(src.len());
+        let (out, _) = repair(&t, lex());
+        assert_eq!(out.text(), "في سيناء");
+        assert_eq!(out.origin_of(0), 2);
+        assert_eq!(out.origin_of("في".len()), 2 + "في".len());
+        assert_eq!(out.origin_of(out.text().len()), src.len());
+    }
+
+    #[test]
+    fn corrupt_and_score() {
+        let mut rng = eval::SplitMix64(1);
+        let (c, d) = eval::corrupt("في سيناء abc def", 1.0, &mut rng);
+        assert_eq!(c, "فيسيناء abc def");
+        assert_eq!(d, vec!["في".len()]);
+        let s = evaluate(["في سيناء ومن موسكو إلى واشنطن"].into_iter(), 1.0, 7);
+        assert_eq!(s.deleted, 5);
+        assert!(s.correct <= s.inserted && s.correct <= s.deleted);
+        assert_eq!(s.tokens, runs("في سيناء ومن موسكو إلى واشنطن").count());
+    }
+
+    fn soup() -> impl Strategy<Value = String> {
+        let piece = prop_oneof![
+            Just("موسكووواشنطن".to_string()),
+            Just("الولاياتالمتحدة".to_string()),
+            Just("فِيسَيناء".to_string()),
+            Just("عبدالعزيز".to_string()),
+            Just(" ".to_string()),
+            Just("\n".to_string()),
+            Just("ـ".to_string()),
+            Just("ّ".to_string()),
+            "[ء-ي]{1,12}",
+            "[ء-يً-ْa-z0-9 .،\n]{0,20}",
+            any::<char>().prop_map(|c| c.to_string()),
+        ];
+        prop::collection::vec(piece, 0..12).prop_map(|v| v.concat())
+    }
+
+    proptest! {
+        #[test]
+        fn repair_only_inserts_spaces(s in soup()) {
+            let t = MappedText::identity(&s);
+            let (out, reps) = repair(&t, lex());
+            let mut at: Vec<usize> = reps.iter().flat_map(|r| r.spaces_at.iter().copied()).collect();
+            at.sort_unstable();
+            // Removing the inserted spaces gives back the input.
+            let mut back = String::new();
+            let mut prev = 0;
+            for &p in &at {
+                prop_assert_eq!(&out.text()[p..p + 1], " ");
+                back.push_str(&out.text()[prev..p]);
+                prev = p + 1;
+            }
+            back.push_str(&out.text()[prev..]);
+            prop_assert_eq!(&back, &s);
+            prop_assert_eq!(out.origins().len(), out.text().len() + 1);
+            prop_assert!(out.origins().windows(2).all(|w| w[0] <= w[1]));
+            for &p in &at {
+                let o = out.origin_of(p);
+                prop_assert!(s.is_char_boundary(o));
+                prop_assert_eq!(o, out.origin_of(p + 1));
+            }
+            for r in &reps {
+                prop_assert!(s.contains(r.word.as_str()));
+            }
+        }
+    }
 }

@@ -1,14 +1,450 @@
-//! Sentence splitting (owner: sentence/token helper). Placeholder interface.
+//! Sentence splitting of cleaned display text.
+//!
+//! Rules (see the table tests):
+//! - every line break ends a sentence (a heading without final punctuation is
+//!   its own sentence);
+//! - `.` `!` `?` `؟` `…` (and `۔`) end a sentence; a run of terminators and the
+//!   closing quotes/brackets after it stay with the sentence;
+//! - `.` does not end a sentence in a decimal (`3.5`), in a run of dots (`...`),
+//!   before a Latin letter or digit with no space (`aljazeera.net`), after a
+//!   numbered-list marker at line start (`1.`), after a Latin initial (`J.`) or
+//!   an abbreviation listed in `data/text/abbreviations.txt` (`Dr.`, `U.S.`);
+//! - a heading run into the next sentence by bad scraping is split off: after a
+//!   sentence end, a run of 1–4 plain words with no و-word followed by و + a
+//!   sentence opener (`data/text/sentence-openers.txt`, or و + an imperfect verb
+//!   ي/ت… whose ت/ي counterpart is a known word) is its own sentence.
+
+use std::collections::HashSet;
 use std::ops::Range;
+use std::sync::OnceLock;
+
+use crate::data;
+use crate::lexicon::Lexicon;
+use crate::matchform::match_form;
+
+struct SentenceData {
+    openers: HashSet<String>,
+    abbreviations: HashSet<String>,
+}
+
+fn sentence_data() -> &'static SentenceData {
+    static D: OnceLock<SentenceData> = OnceLock::new();
+    D.get_or_init(|| {
+        let load = |(f, t): (&str, &str)| -> HashSet<String> {
+            data::word_list(f, t)
+                .unwrap_or_else(|e| panic!("built-in data is invalid (a build defect): {e}"))
+                .into_iter()
+                .collect()
+        };
+        SentenceData {
+            openers: load(data::SENTENCE_OPENERS_TXT),
+            abbreviations: load(data::ABBREVIATIONS_TXT),
+        }
+    })
+}
+
+#[inline]
+fn is_terminator(c: char) -> bool {
+    matches!(c, '.' | '!' | '?' | '؟' | '…' | '۔')
+}
+
+#[inline]
+fn is_closer(c: char) -> bool {
+    matches!(
+        c,
+        '"' | '\''
+            | '”'
+            | '“'
+            | '»'
+            | '«'
+            | '’'
+            | '‘'
+            | ')'
+            | ']'
+            | '}'
+            | '›'
+            | '‹'
+            | '﴿'
+            | '﴾'
+    )
+}
+
+#[inline]
+fn is_digit(c: char) -> bool {
+    c.is_ascii_digit() || matches!(c, '\u{0660}'..='\u{0669}' | '\u{06F0}'..='\u{06F9}')
+}
 
 /// Sentence byte spans of display text, in order, non-overlapping, trimmed.
 pub fn split(text: &str) -> Vec<Range<usize>> {
-    text.split('\n')
-        .scan(0usize, |pos, l| {
-            let s = *pos;
-            *pos += l.len() + 1;
-            Some(s..s + l.len())
-        })
-        .filter(|r| !r.is_empty())
-        .collect()
+    let mut out = Vec::new();
+    let mut start = 0;
+    for line in text.split('\n') {
+        split_line(text, start, start + line.len(), &mut out);
+        start += line.len() + 1;
+    }
+    out
+}
+
+fn push_trimmed(text: &str, r: Range<usize>, out: &mut Vec<Range<usize>>) {
+    let s = &text[r.clone()];
+    let lead = s.len() - s.trim_start().len();
+    let t = s.trim();
+    if !t.is_empty() {
+        out.push(r.start + lead..r.start + lead + t.len());
+    }
+}
+
+/// End of a numbered-list marker at the start of `line` ("1." "2-" "(3)" "4)"), if any.
+fn list_marker_end(line: &str) -> usize {
+    let mut it = line.char_indices().peekable();
+    let mut open = false;
+    if let Some(&(_, '(')) = it.peek() {
+        open = true;
+        it.next();
+    }
+    let mut digits = 0;
+    while let Some(&(_, c)) = it.peek() {
+        if is_digit(c) {
+            digits += 1;
+            it.next();
+        } else {
+            break;
+        }
+    }
+    if digits == 0 || digits > 3 {
+        return 0;
+    }
+    match it.next() {
+        Some((i, ')')) => i + 1,
+        Some((i, '.' | '-')) if !open => {
+            // must be followed by a space or the end (not a decimal "1.5")
+            match line[i + 1..].chars().next() {
+                None | Some(' ') => i + 1,
+                _ => 0,
+            }
+        }
+        _ => 0,
+    }
+}
+
+/// Whether the `.` at byte `i` of `line` ends a sentence.
+fn dot_ends(line: &str, i: usize, marker_end: usize) -> bool {
+    if i < marker_end {
+        return false;
+    }
+    let prev = line[..i].chars().next_back();
+    let next = line[i + 1..].chars().next();
+    if prev == Some('.') || next == Some('.') {
+        return false; // "..." (handled as a whole run by the caller)
+    }
+    if let Some(n) = next {
+        if n.is_ascii_alphanumeric() || is_digit(n) {
+            return false; // 3.5, aljazeera.net, U.S
+        }
+        if n.is_alphabetic() && !is_arabic_letter(n) {
+            return false;
+        }
+    }
+    // The word before the dot.
+    let before = &line[..i];
+    let ws = before.rfind(' ').map(|p| p + 1).unwrap_or(0);
+    let word = before[ws..].trim_start_matches(|c: char| is_closer(c) || c == '(');
+    if word.is_empty() {
+        return true;
+    }
+    let mut chars = word.chars();
+    let first = chars.next().unwrap();
+    if chars.next().is_none() && first.is_ascii_uppercase() {
+        return false; // initial
+    }
+    let d = sentence_data();
+    if d.abbreviations.contains(&match_form(word)) {
+        return false;
+    }
+    true
+}
+
+#[inline]
+fn is_arabic_letter(c: char) -> bool {
+    matches!(c, '\u{0621}'..='\u{063A}' | '\u{0641}'..='\u{064A}' | '\u{066E}'..='\u{06D3}' | '\u{06D5}' | '\u{06EE}' | '\u{06EF}' | '\u{06FA}'..='\u{06FC}' | '\u{06FF}')
+}
+
+fn split_line(text: &str, s: usize, e: usize, out: &mut Vec<Range<usize>>) {
+    let line = &text[s..e];
+    let marker_end = list_marker_end(line);
+    let mut sent_start = 0usize;
+    let mut it = line.char_indices().peekable();
+    while let Some((i, c)) = it.next() {
+        if !is_terminator(c) {
+            continue;
+        }
+        let ends = match c {
+            '.' => {
+                // A run of dots: "..." never ends a sentence.
+                if let Some(&(_, '.')) = it.peek() {
+                    while let Some(&(_, '.')) = it.peek() {
+                        it.next();
+                    }
+                    false
+                } else {
+                    dot_ends(line, i, marker_end)
+                }
+            }
+            _ => true,
+        };
+        if !ends {
+            continue;
+        }
+        // Absorb further terminators and closing quotes/brackets.
+        let mut end = i + c.len_utf8();
+        while let Some(&(j, d)) = it.peek() {
+            if is_terminator(d) || is_closer(d) {
+                end = j + d.len_utf8();
+                it.next();
+            } else {
+                break;
+            }
+        }
+        push_trimmed(text, s + sent_start..s + end, out);
+        sent_start = end;
+        // Heading run into the next sentence?
+        if let Some(h) = heading_end(&line[end..]) {
+            push_trimmed(text, s + end..s + end + h, out);
+            sent_start = end + h;
+            // skip the iterator past the heading
+            while let Some(&(j, _)) = it.peek() {
+                if j < sent_start {
+                    it.next();
+                } else {
+                    break;
+                }
+            }
+        }
+    }
+    push_trimmed(text, s + sent_start..e, out);
+}
+
+/// If `rest` (text after a sentence end) starts with a heading run into the
+/// next sentence, the byte length of the heading (up to the space before the
+/// و-word).
+fn heading_end(rest: &str) -> Option<usize> {
+    let mut pos = rest.len() - rest.trim_start_matches(' ').len();
+    let mut words = 0;
+    while words <= 4 {
+        let w_end = rest[pos..].find(' ').map(|p| pos + p).unwrap_or(rest.len());
+        let word = &rest[pos..w_end];
+        if word.is_empty() {
+            return None;
+        }
+        if let Some(x) = word.strip_prefix('و') {
+            if words == 0 {
+                return None;
+            }
+            let x = x.trim_end_matches(|c: char| {
+                !is_arabic_letter(c) && !crate::matchform::is_diacritic(c)
+            });
+            return if is_opener(x) { Some(pos) } else { None };
+        }
+        if words == 4 {
+            return None;
+        }
+        if !word
+            .chars()
+            .all(|c| is_arabic_letter(c) || crate::matchform::is_diacritic(c))
+        {
+            return None;
+        }
+        words += 1;
+        if w_end == rest.len() {
+            return None;
+        }
+        pos = w_end + 1;
+    }
+    None
+}
+
+/// Whether `x` (a word after a و prefix) typically starts a sentence.
+fn is_opener(x: &str) -> bool {
+    if x.is_empty()
+        || !x
+            .chars()
+            .all(|c| is_arabic_letter(c) || crate::matchform::is_diacritic(c))
+    {
+        return false;
+    }
+    let m = match_form(x);
+    if sentence_data().openers.contains(&m) {
+        return true;
+    }
+    // و + imperfect verb: ي/ت + stem of ≥ 2 letters whose ت/ي counterpart is
+    // also a known word (تلح ↔ يلح), and which is not a known word starting
+    // with the other prefix only by accident (nouns like تركيا have none).
+    let mut cs = m.chars();
+    let first = cs.next();
+    let tail = cs.as_str();
+    if tail.chars().count() < 2 {
+        return false;
+    }
+    let other = match first {
+        Some('ي') => 'ت',
+        Some('ت') => 'ي',
+        _ => return false,
+    };
+    let lex = Lexicon::builtin();
+    let mut counterpart = String::with_capacity(m.len());
+    counterpart.push(other);
+    counterpart.push_str(tail);
+    lex.contains(&m) && lex.contains(&counterpart)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn sents(text: &str) -> Vec<&str> {
+        split(text).into_iter().map(|r| &text[r]).collect()
+    }
+
+    #[test]
+    fn table() {
+        let cases: &[(&str, &str, &[&str])] = &[
+            ("empty", "", &[]),
+            ("one", "ذهب الرئيس", &["ذهب الرئيس"]),
+            ("period", "قال كذا. ثم ذهب.", &["قال كذا.", "ثم ذهب."]),
+            (
+                "exclamation",
+                "يا له من يوم! ثم ذهب",
+                &["يا له من يوم!", "ثم ذهب"],
+            ),
+            ("question ascii", "هل ذهب? نعم", &["هل ذهب?", "نعم"]),
+            ("question arabic", "هل ذهب؟ نعم", &["هل ذهب؟", "نعم"]),
+            ("ellipsis char", "وهكذا… انتهى", &["وهكذا…", "انتهى"]),
+            ("three dots kept", "وهكذا... انتهى", &["وهكذا... انتهى"]),
+            ("terminator run", "حقا؟! نعم", &["حقا؟!", "نعم"]),
+            (
+                "newline",
+                "عنوان المقال\nالنص هنا.",
+                &["عنوان المقال", "النص هنا."],
+            ),
+            (
+                "closing guillemet",
+                "قال «انتهى.» ثم ذهب",
+                &["قال «انتهى.»", "ثم ذهب"],
+            ),
+            (
+                "closing curly",
+                "قال “انتهى.” ثم ذهب",
+                &["قال “انتهى.”", "ثم ذهب"],
+            ),
+            (
+                "closing ascii quote",
+                "قال \"انتهى!\" ثم",
+                &["قال \"انتهى!\"", "ثم"],
+            ),
+            ("closing single", "قال ‘لا.’ ثم", &["قال ‘لا.’", "ثم"]),
+            ("closing apostrophe", "قال 'لا.' ثم", &["قال 'لا.'", "ثم"]),
+            ("closing bracket", "(انتهى.) ثم", &["(انتهى.)", "ثم"]),
+            ("decimal", "بلغ 3.5 مليار. ثم", &["بلغ 3.5 مليار.", "ثم"]),
+            ("decimal arabic digits", "بلغ ٣.٥ مليار", &["بلغ ٣.٥ مليار"]),
+            ("list marker dot", "1. البند الأول", &["1. البند الأول"]),
+            ("list marker dash", "2- البند الثاني", &["2- البند الثاني"]),
+            (
+                "list marker paren",
+                "(3) البند. الثالث",
+                &["(3) البند.", "الثالث"],
+            ),
+            ("initials", "قال J. Smith إن", &["قال J. Smith إن"]),
+            (
+                "abbrev US",
+                "the U.S. army left. Then",
+                &["the U.S. army left.", "Then"],
+            ),
+            ("abbrev Dr", "Dr. Who came", &["Dr. Who came"]),
+            ("abbrev arabic", "قال د. محمد", &["قال د. محمد"]),
+            (
+                "domain",
+                "موقع aljazeera.net اليوم",
+                &["موقع aljazeera.net اليوم"],
+            ),
+            ("dot glued arabic", "انتهى.ثم بدأ", &["انتهى.", "ثم بدأ"]),
+            (
+                "heading ولدى",
+                "إلى معالجتها. الموقف الكردي ولدى كل من تركيا دوافع.",
+                &["إلى معالجتها.", "الموقف الكردي", "ولدى كل من تركيا دوافع."],
+            ),
+            (
+                "heading وتلح",
+                "منذ الثمانينات. تداعيات الإسقاط وتلح روسيا على الأمر",
+                &["منذ الثمانينات.", "تداعيات الإسقاط", "وتلح روسيا على الأمر"],
+            ),
+            (
+                "heading one word وقال",
+                "انتهى الأمر. الخلاصة وقال الوزير",
+                &["انتهى الأمر.", "الخلاصة", "وقال الوزير"],
+            ),
+            (
+                "coordination not heading",
+                "إلى معالجتها. تركيا وروسيا تمثلان الدوافع",
+                &["إلى معالجتها.", "تركيا وروسيا تمثلان الدوافع"],
+            ),
+            (
+                "coordination ت-noun not heading",
+                "انتهى. روسيا وتركيا تختلفان",
+                &["انتهى.", "روسيا وتركيا تختلفان"],
+            ),
+            (
+                "run too long",
+                "انتهى. واحد اثنان ثلاثة أربعة خمسة ولدى كل",
+                &["انتهى.", "واحد اثنان ثلاثة أربعة خمسة ولدى كل"],
+            ),
+            (
+                "run with و-word",
+                "انتهى. الموقف والرأي ولدى كل",
+                &["انتهى.", "الموقف والرأي ولدى كل"],
+            ),
+            (
+                "heading needs terminator",
+                "الموقف الكردي ولدى كل",
+                &["الموقف الكردي ولدى كل"],
+            ),
+            ("spaces trimmed", "  أ.  ب  ", &["أ.  ب"]),
+        ];
+        for (rule, input, want) in cases {
+            assert_eq!(sents(input), *want, "rule {rule}: {input:?}");
+        }
+    }
+
+    fn check(text: &str) -> Result<(), TestCaseError> {
+        let spans = split(text);
+        let mut last = 0;
+        for r in &spans {
+            prop_assert!(r.start < r.end && r.end <= text.len());
+            prop_assert!(r.start >= last);
+            prop_assert!(text.is_char_boundary(r.start) && text.is_char_boundary(r.end));
+            let s = &text[r.clone()];
+            prop_assert_eq!(s.trim(), s);
+            last = r.end;
+        }
+        Ok(())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(1000))]
+        #[test]
+        fn spans_valid_arbitrary(s in any::<String>()) {
+            check(&s)?;
+        }
+
+        #[test]
+        fn spans_valid_clean_arbitrary(s in any::<String>()) {
+            let c = crate::normalize::clean(&s);
+            check(c.text())?;
+        }
+
+        #[test]
+        fn spans_valid_punct(s in "[ابتولدىكي .!?؟…«»\"'()0-9١٢A-Z\n]{0,60}") {
+            check(&s)?;
+        }
+    }
 }

@@ -1,6 +1,29 @@
-//! Tokenisation with clitic segmentation (owner: sentence/token helper). Placeholder interface.
-use crate::lexicon::Lexicon;
-use std::ops::Range;
+//! Tokenisation with lexicon-driven clitic segmentation.
+//!
+//! Tokens: Arabic words (letters + diacritics), Latin words, numbers (`3.5`,
+//! `1,000`, Arabic-Indic digits, `٫` `٬` separators), punctuation and symbols
+//! (one char each). Every token carries its match form (`norm`) and, for Arabic
+//! words, a clitic segmentation:
+//!
+//! `[و|ف] [ب|ل|ك|س] [ال] STEM [pronoun]` where `س` (future) only precedes an
+//! imperfect prefix ي ت ن ا, the article of `لل` is the second ل
+//! (`للرئيس` = ل + ل + رئيس), and pronouns are ه ها هم هما هن ك كم كما كن نا ي ني
+//! (not after the article). A segmentation is used only when the lexicon
+//! supports it (see [`segment_norm`]): the stem is a known word, and every
+//! known intermediate form (e.g. `وزير` for `و+زير`) is not much more
+//! frequent than the stem, so real words are not cut.
+
+use std::borrow::Borrow;
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+use std::hash::{Hash, Hasher};
+use std::ops::{Deref, Range};
+use std::sync::OnceLock;
+
+use crate::data;
+use crate::lexicon::{FxBuild, Lexicon, WordKey};
+use crate::matchform::{is_diacritic, match_char, push_match_form};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TokenKind {
@@ -11,7 +34,7 @@ pub enum TokenKind {
     Symbol,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum SegKind {
     /// و ف
     Conj,
@@ -21,16 +44,218 @@ pub enum SegKind {
     Future,
     /// ال (also the ل of لل)
     Article,
+    #[default]
     Stem,
     /// attached pronoun: ه ها هم هما هن ك كم كما كن نا ي ني
     Pronoun,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Segment {
     pub start: usize,
     pub end: usize,
     pub kind: SegKind,
+}
+
+/// Maximum number of segments of one token (conj + prep + article + stem + pronoun).
+pub const MAX_SEGMENTS: usize = 5;
+
+/// A token's segments: a fixed-size inline list (no allocation); derefs to `[Segment]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Segments {
+    len: u8,
+    items: [Segment; MAX_SEGMENTS],
+}
+
+impl Segments {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Append a segment (ignored beyond [`MAX_SEGMENTS`]).
+    pub fn push(&mut self, s: Segment) {
+        if (self.len as usize) < MAX_SEGMENTS {
+            self.items[self.len as usize] = s;
+            self.len += 1;
+        }
+    }
+
+    pub fn one(start: usize, end: usize, kind: SegKind) -> Self {
+        let mut s = Self::new();
+        s.push(Segment { start, end, kind });
+        s
+    }
+}
+
+impl Deref for Segments {
+    type Target = [Segment];
+    fn deref(&self) -> &[Segment] {
+        &self.items[..self.len as usize]
+    }
+}
+
+/// Inline capacity of [`Norm`] in bytes (11 Arabic letters).
+const NORM_INLINE: usize = 22;
+
+/// A token's match form: a small immutable string stored inline (no
+/// allocation) when it is at most 22 bytes long. Derefs to `str`; compares,
+/// hashes and prints like its `str`.
+#[derive(Clone)]
+pub struct Norm(NormRepr);
+
+#[derive(Clone)]
+enum NormRepr {
+    Inline { len: u8, buf: [u8; NORM_INLINE] },
+    Heap(Box<str>),
+}
+
+impl Norm {
+    /// The match form as a string slice.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match &self.0 {
+            // Always a copy of a whole `&str` (see `From<&str>`), so valid UTF-8.
+            NormRepr::Inline { len, buf } => {
+                std::str::from_utf8(&buf[..*len as usize]).unwrap_or_default()
+            }
+            NormRepr::Heap(b) => b,
+        }
+    }
+}
+
+impl From<&str> for Norm {
+    #[inline]
+    fn from(s: &str) -> Norm {
+        if s.len() <= NORM_INLINE {
+            let mut buf = [0u8; NORM_INLINE];
+            buf[..s.len()].copy_from_slice(s.as_bytes());
+            Norm(NormRepr::Inline {
+                len: s.len() as u8,
+                buf,
+            })
+        } else {
+            Norm(NormRepr::Heap(s.into()))
+        }
+    }
+}
+
+impl From<String> for Norm {
+    fn from(s: String) -> Norm {
+        if s.len() <= NORM_INLINE {
+            Norm::from(s.as_str())
+        } else {
+            Norm(NormRepr::Heap(s.into_boxed_str()))
+        }
+    }
+}
+
+impl From<Norm> for String {
+    fn from(n: Norm) -> String {
+        match n.0 {
+            NormRepr::Heap(b) => b.into_string(),
+            NormRepr::Inline { .. } => n.as_str().to_string(),
+        }
+    }
+}
+
+impl Default for Norm {
+    fn default() -> Norm {
+        Norm::from("")
+    }
+}
+
+impl Deref for Norm {
+    type Target = str;
+    #[inline]
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl AsRef<str> for Norm {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl Borrow<str> for Norm {
+    fn borrow(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl PartialEq for Norm {
+    fn eq(&self, o: &Norm) -> bool {
+        self.as_str() == o.as_str()
+    }
+}
+
+impl Eq for Norm {}
+
+impl PartialOrd for Norm {
+    fn partial_cmp(&self, o: &Norm) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(o))
+    }
+}
+
+impl Ord for Norm {
+    fn cmp(&self, o: &Norm) -> std::cmp::Ordering {
+        self.as_str().cmp(o.as_str())
+    }
+}
+
+impl Hash for Norm {
+    fn hash<H: Hasher>(&self, h: &mut H) {
+        self.as_str().hash(h)
+    }
+}
+
+impl PartialEq<str> for Norm {
+    fn eq(&self, o: &str) -> bool {
+        self.as_str() == o
+    }
+}
+
+impl PartialEq<&str> for Norm {
+    fn eq(&self, o: &&str) -> bool {
+        self.as_str() == *o
+    }
+}
+
+impl PartialEq<String> for Norm {
+    fn eq(&self, o: &String) -> bool {
+        self.as_str() == o.as_str()
+    }
+}
+
+impl PartialEq<Norm> for str {
+    fn eq(&self, o: &Norm) -> bool {
+        self == o.as_str()
+    }
+}
+
+impl PartialEq<Norm> for &str {
+    fn eq(&self, o: &Norm) -> bool {
+        *self == o.as_str()
+    }
+}
+
+impl PartialEq<Norm> for String {
+    fn eq(&self, o: &Norm) -> bool {
+        self.as_str() == o.as_str()
+    }
+}
+
+impl fmt::Debug for Norm {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl fmt::Display for Norm {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self.as_str(), f)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,40 +266,1124 @@ pub struct Token {
     pub kind: TokenKind,
     /// Index of the sentence containing the token.
     pub sentence: usize,
-    /// Match form of the whole token.
-    pub norm: String,
-    /// Clitic segmentation (byte spans in display text); one Stem segment when unsegmented.
-    pub segments: Vec<Segment>,
+    /// Match form of the whole token (derefs to `str`; see also [`Token::norm`]).
+    pub norm: Norm,
+    /// Clitic segmentation (byte spans in display text, contiguous, covering
+    /// the token); one Stem segment when unsegmented.
+    pub segments: Segments,
+    /// The stem ends in ت that is a ة before a pronoun (`طائرتها` → `طائرة`):
+    /// [`Token::stem_norm`] restores the ة (as `ه`).
+    pub stem_ta_marbuta: bool,
 }
 
 impl Token {
     pub fn span(&self) -> Range<usize> {
         self.start..self.end
     }
+
+    /// Match form of the whole token.
+    #[inline]
+    pub fn norm(&self) -> &str {
+        self.norm.as_str()
+    }
+
+    /// The Stem segment (the whole token when unsegmented).
+    pub fn stem_segment(&self) -> Segment {
+        self.segments
+            .iter()
+            .copied()
+            .find(|s| s.kind == SegKind::Stem)
+            .unwrap_or(Segment {
+                start: self.start,
+                end: self.end,
+                kind: SegKind::Stem,
+            })
+    }
+
+    /// Display text of the stem (`text` is the display text the token came from).
+    pub fn stem<'t>(&self, text: &'t str) -> &'t str {
+        let s = self.stem_segment();
+        &text[s.start..s.end]
+    }
+
+    /// Display text of the article + stem (`والرئيس` → `الرئيس`; `للرئيس` → `لرئيس`),
+    /// i.e. the token without conjunction, preposition, future and pronoun.
+    pub fn base<'t>(&self, text: &'t str) -> &'t str {
+        let stem = self.stem_segment();
+        let start = self
+            .segments
+            .iter()
+            .find(|s| s.kind == SegKind::Article)
+            .map_or(stem.start, |s| s.start);
+        &text[start..stem.end]
+    }
+
+    /// Match form of the stem (with ة restored, see [`Token::stem_ta_marbuta`]).
+    pub fn stem_norm(&self, text: &str) -> String {
+        let mut out = String::new();
+        push_match_form(self.stem(text), &mut out);
+        if self.stem_ta_marbuta && out.ends_with('ت') {
+            out.pop();
+            out.push('ه');
+        }
+        out
+    }
+
+    /// Match form of the stem with the article (`ال` + stem) when the token has
+    /// one, else of the stem (`وللرئيس` → `الرييس`).
+    pub fn base_norm(&self, text: &str) -> String {
+        let stem = self.stem_norm(text);
+        if self.segments.iter().any(|s| s.kind == SegKind::Article) {
+            let mut out = String::with_capacity(stem.len() + 4);
+            out.push_str("ال");
+            out.push_str(&stem);
+            out
+        } else {
+            stem
+        }
+    }
+
+    /// Whether the token has a clitic of kind `k`.
+    pub fn has(&self, k: SegKind) -> bool {
+        self.segments.iter().any(|s| s.kind == k)
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Clitic segmentation of a match form.
+
+/// A segmentation of a match form: parts as (kind, length in chars of the match form).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Split {
+    pub parts: [(SegKind, u8); MAX_SEGMENTS],
+    pub n: u8,
+    /// See [`Token::stem_ta_marbuta`].
+    pub stem_ta_marbuta: bool,
+}
+
+impl Split {
+    fn whole(chars: usize) -> Split {
+        let mut s = Split::default();
+        s.parts[0] = (SegKind::Stem, chars.min(255) as u8);
+        s.n = 1;
+        s
+    }
+
+    pub fn parts(&self) -> &[(SegKind, u8)] {
+        &self.parts[..self.n as usize]
+    }
+
+    pub fn is_whole(&self) -> bool {
+        self.n <= 1
+    }
+}
+
+/// Tolerance (cB) for clitics: the base (stem, or article + stem) may be up to
+/// this much rarer than a known form that includes the clitic. Clitic forms are
+/// typically ~100 cB rarer than their base (وتركيا 480 vs تركيا 378: split);
+/// real words are more frequent than the would-be stem (وزير 362 vs زير 577,
+/// فكرة 380 vs كرة 430: keep).
+const T_PROCLITIC: i32 = 0;
+/// Tolerance for the article against the bare stem (الجزائر 392 vs جزائر 612).
+const T_ARTICLE: i32 = 230;
+/// Tolerance for ب ل ك (بعيد 4xx vs عيد: keep; بروسيا 536 vs روسيا 375: split).
+const T_PREP: i32 = -50;
+/// Tolerance for the common pronouns ه ها هم هما هن نا.
+const T_PRONOUN: i32 = 0;
+
+const PRONOUNS: [&str; 12] = [
+    "هما", "كما", "هم", "هن", "ها", "كم", "كن", "نا", "ني", "ه", "ك", "ي",
+];
+
+/// Pronouns rare in news that collide with word endings (nisba ي, هناك…):
+/// stripped only when the whole word is unknown.
+fn rare_pronoun(p: &str) -> bool {
+    matches!(p, "ي" | "ني" | "ك" | "كم" | "كما" | "كن" | "هن")
+}
+
+fn exceptions() -> &'static HashSet<String, FxBuild> {
+    static E: OnceLock<HashSet<String, FxBuild>> = OnceLock::new();
+    E.get_or_init(|| {
+        let (f, t) = data::CLITIC_EXCEPTIONS_TXT;
+        data::word_list(f, t)
+            .unwrap_or_else(|e| panic!("built-in data is invalid (a build defect): {e}"))
+            .into_iter()
+            .collect()
+    })
+}
+
+const MAX_CHARS: usize = 40;
+
+/// Segmentation key of a display word: its match form except that `ة` and the
+/// hamza alefs `أإآ` are kept (a final ة is never the pronoun ه; آ/أ never
+/// start the article).
+pub fn push_seg_key(word: &str, out: &mut String) {
+    for c in word.chars() {
+        if matches!(c, 'ة' | 'أ' | 'إ' | 'آ') {
+            out.push(c);
+        } else if let Some(m) = match_char(c) {
+            out.push(m);
+        }
+    }
+}
+
+#[inline]
+fn key_to_match(c: char) -> char {
+    match c {
+        'ة' => 'ه',
+        'أ' | 'إ' | 'آ' => 'ا',
+        c => c,
+    }
+}
+
+/// Lexicon lookup of a segmentation-key substring (ة looked up as ه).
+fn key_cb(lex: &Lexicon, s: &str, buf: &mut String) -> Option<i32> {
+    if s.contains(['ة', 'أ', 'إ', 'آ']) {
+        buf.clear();
+        buf.extend(s.chars().map(key_to_match));
+        lex.cb(buf).map(|v| v as i32)
+    } else {
+        lex.cb(s).map(|v| v as i32)
+    }
+}
+
+/// Segment a word given as a segmentation key ([`push_seg_key`]; a plain match
+/// form works too but cannot tell ة from ه). No caching. Returns
+/// [`Split::whole`] unless the lexicon supports a split.
+pub fn segment_norm(w: &str, lex: &Lexicon) -> Split {
+    // Byte offsets of chars.
+    let mut offs = [0usize; MAX_CHARS + 1];
+    let mut chars = ['\0'; MAX_CHARS];
+    let mut n = 0;
+    for (i, c) in w.char_indices() {
+        if n == MAX_CHARS {
+            return Split::whole(w.chars().count());
+        }
+        offs[n] = i;
+        chars[n] = c;
+        n += 1;
+    }
+    offs[n] = w.len();
+    let whole = Split::whole(n);
+    if n < 3 {
+        return whole;
+    }
+    let exc = exceptions();
+    let mut kbuf = String::new();
+    let is_exc = |s: &str, kbuf: &mut String| {
+        if s.contains(['ة', 'أ', 'إ', 'آ']) {
+            kbuf.clear();
+            kbuf.extend(s.chars().map(key_to_match));
+            exc.contains(kbuf.as_str())
+        } else {
+            exc.contains(s)
+        }
+    };
+    if is_exc(w, &mut kbuf) {
+        return whole;
+    }
+    let whole_known = key_cb(lex, w, &mut kbuf).is_some();
+    let lbuf = RefCell::new(String::new());
+    let cb = |s: &str| key_cb(lex, s, &mut lbuf.borrow_mut());
+
+    let mut best: Option<(usize, i32, Split)> = None;
+    let mut buf = String::new();
+
+    let conjs: [Option<char>; 3] = [None, Some('و'), Some('ف')];
+    for conj in conjs {
+        let p1 = match conj {
+            None => 0,
+            Some(c) if chars[0] == c => 1,
+            _ => continue,
+        };
+        for prep in [None, Some('ب'), Some('ل'), Some('ك'), Some('س')] {
+            let p2 = match prep {
+                None => p1,
+                Some(c) if p1 < n && chars[p1] == c => p1 + 1,
+                _ => continue,
+            };
+            // article: 0 none, 2 = "ال", 1 = the ل of لل
+            for art in [0usize, 2, 1] {
+                let ok = match art {
+                    0 => true,
+                    2 => {
+                        prep != Some('ل')
+                            && prep != Some('س')
+                            && p2 + 1 < n
+                            && chars[p2] == 'ا'
+                            && chars[p2 + 1] == 'ل'
+                    }
+                    _ => prep == Some('ل') && p2 < n && chars[p2] == 'ل',
+                };
+                if !ok {
+                    continue;
+                }
+                let p3 = p2 + art;
+                for suf in std::iter::once("").chain(PRONOUNS.iter().copied()) {
+                    if !suf.is_empty() && (art != 0 || !w.ends_with(suf)) {
+                        continue;
+                    }
+                    let suf_chars = suf.chars().count();
+                    let clitics = (conj.is_some() as usize)
+                        + (prep.is_some() as usize)
+                        + (art != 0) as usize
+                        + (!suf.is_empty()) as usize;
+                    if clitics == 0 {
+                        continue;
+                    }
+                    if n < p3 + suf_chars + 2 {
+                        continue;
+                    }
+                    let stem_end = n - suf_chars;
+                    if prep == Some('س') && !matches!(chars[p3], 'ي' | 'ت' | 'ن' | 'أ') {
+                        continue;
+                    }
+                    if matches!(prep, Some('ب' | 'ل' | 'ك')) && art == 0 {
+                        // ب/ل/ك + a 2-letter stem is mostly a real word
+                        // (باب، لدى، بدا); كا… likewise (كان، كامل، كأس).
+                        if stem_end - p3 < 3
+                            || (prep == Some('ك') && matches!(chars[p3], 'ا' | 'أ'))
+                        {
+                            continue;
+                        }
+                    }
+                    if !suf.is_empty() && rare_pronoun(suf) && whole_known {
+                        continue;
+                    }
+                    // Do not split inside an exception word.
+                    if [0, p1, p2]
+                        .iter()
+                        .any(|&s| s > 0 && s < p3 && is_exc(&w[offs[s]..], &mut kbuf))
+                    {
+                        continue;
+                    }
+                    // The stem (with ة restored before a pronoun if needed).
+                    let mut stem = &w[offs[p3]..offs[stem_end]];
+                    let mut ta = false;
+                    let stem_cb = match cb(stem) {
+                        Some(v) => v,
+                        None => {
+                            if !suf.is_empty() && stem.ends_with('ت') && !stem.contains('ة') {
+                                buf.clear();
+                                buf.push_str(&stem[..stem.len() - 'ت'.len_utf8()]);
+                                buf.push('ه');
+                                match cb(&buf) {
+                                    Some(v) => {
+                                        ta = true;
+                                        stem = &buf;
+                                        v
+                                    }
+                                    None => continue,
+                                }
+                            } else {
+                                continue;
+                            }
+                        }
+                    };
+                    // The base: article + stem.
+                    let base_start = if art != 0 { p2 } else { p3 };
+                    let base_cb = if art == 2 && !ta {
+                        cb(&w[offs[p2]..offs[stem_end]])
+                    } else if art != 0 {
+                        let mut b = String::with_capacity(stem.len() + 4);
+                        b.push_str("ال");
+                        b.push_str(stem);
+                        cb(&b)
+                    } else {
+                        None
+                    };
+                    if let Some(bc) = base_cb {
+                        if stem_cb > bc + T_ARTICLE {
+                            continue;
+                        }
+                    }
+                    let eff = base_cb.unwrap_or(stem_cb);
+                    // Every known intermediate form must not be much more
+                    // frequent than the base.
+                    let mut valid = true;
+                    for &s in &[0, p1, p2, base_start] {
+                        if s > base_start || (art == 1 && s == base_start) {
+                            continue;
+                        }
+                        for e in [stem_end, n] {
+                            if s == base_start && e == stem_end {
+                                continue;
+                            }
+                            if let Some(fc) = cb(&w[offs[s]..offs[e]]) {
+                                let mut t = if e == n && !suf.is_empty() {
+                                    T_PRONOUN.min(T_PROCLITIC)
+                                } else {
+                                    T_PROCLITIC
+                                };
+                                if matches!(prep, Some('ب' | 'ل' | 'ك')) && s == p1 {
+                                    t = t.min(T_PREP);
+                                }
+                                if eff > fc + t {
+                                    valid = false;
+                                }
+                            }
+                        }
+                    }
+                    if !valid {
+                        continue;
+                    }
+                    let better = match &best {
+                        None => true,
+                        Some((bc, be, _)) => clitics > *bc || (clitics == *bc && eff < *be),
+                    };
+                    if better {
+                        let mut sp = Split::default();
+                        let mut push = |k: SegKind, len: usize| {
+                            sp.parts[sp.n as usize] = (k, len.min(255) as u8);
+                            sp.n += 1;
+                        };
+                        if conj.is_some() {
+                            push(SegKind::Conj, 1);
+                        }
+                        match prep {
+                            Some('س') => push(SegKind::Future, 1),
+                            Some(_) => push(SegKind::Prep, 1),
+                            None => {}
+                        }
+                        if art != 0 {
+                            push(SegKind::Article, art);
+                        }
+                        push(SegKind::Stem, stem_end - p3);
+                        if !suf.is_empty() {
+                            push(SegKind::Pronoun, suf_chars);
+                        }
+                        sp.stem_ta_marbuta = ta;
+                        best = Some((clitics, eff, sp));
+                    }
+                }
+            }
+        }
+    }
+    best.map_or(whole, |(_, _, s)| s)
+}
+
+/// Segmentation cache: short keys packed inline, longer ones boxed.
+#[derive(Default)]
+struct Cache {
+    lex: usize,
+    short: HashMap<WordKey, Split, FxBuild>,
+    long: HashMap<Box<str>, Split, FxBuild>,
+}
+
+thread_local! {
+    static CACHE: RefCell<Cache> = RefCell::new(Cache::default());
+}
+
+const CACHE_MAX: usize = 200_000;
+
+/// [`segment_norm`] through `cache` (keyed by lexicon identity).
+#[inline]
+fn segment_in(c: &mut Cache, w: &str, lex: &Lexicon) -> Split {
+    let id = lex as *const Lexicon as usize;
+    if c.lex != id {
+        c.lex = id;
+        c.short.clear();
+        c.long.clear();
+    }
+    match WordKey::new(w) {
+        Some(k) => {
+            if let Some(s) = c.short.get(&k) {
+                return *s;
+            }
+            let s = segment_norm(w, lex);
+            if c.short.len() >= CACHE_MAX {
+                c.short.clear();
+            }
+            c.short.insert(k, s);
+            s
+        }
+        None => {
+            if let Some(s) = c.long.get(w) {
+                return *s;
+            }
+            let s = segment_norm(w, lex);
+            if c.long.len() >= CACHE_MAX {
+                c.long.clear();
+            }
+            c.long.insert(w.into(), s);
+            s
+        }
+    }
+}
+
+/// [`segment_norm`] with a per-thread cache (keyed by lexicon identity).
+pub fn segment_cached(w: &str, lex: &Lexicon) -> Split {
+    CACHE.with(|c| segment_in(&mut c.borrow_mut(), w, lex))
+}
+
+/// Clitic split of one Arabic word given in display form: segments as byte
+/// ranges of `word` (diacritics stay with the preceding letter's segment).
+pub fn segment_word(word: &str, lex: &Lexicon) -> Vec<Segment> {
+    let mut norm = String::new();
+    push_seg_key(word, &mut norm);
+    let sp = segment_cached(&norm, lex);
+    map_split(word, 0, &sp).to_vec()
+}
+
+/// Map a split of the match form onto display text `tok` starting at byte `base`.
+fn map_split(tok: &str, base: usize, sp: &Split) -> Segments {
+    if sp.is_whole() {
+        return Segments::one(base, base + tok.len(), SegKind::Stem);
+    }
+    let mut segs = Segments::new();
+    let parts = sp.parts();
+    let mut part = 0;
+    let mut left = parts[0].1 as usize;
+    let mut seg_start = 0;
+    for (i, c) in tok.char_indices() {
+        if match_char(c).is_none() {
+            continue;
+        }
+        if left == 0 && part + 1 < parts.len() {
+            segs.push(Segment {
+                start: base + seg_start,
+                end: base + i,
+                kind: parts[part].0,
+            });
+            part += 1;
+            left = parts[part].1 as usize;
+            seg_start = i;
+        }
+        left = left.saturating_sub(1);
+    }
+    segs.push(Segment {
+        start: base + seg_start,
+        end: base + tok.len(),
+        kind: parts[part].0,
+    });
+    segs
+}
+
+// ---------------------------------------------------------------------------
+// Tokenisation.
+
+#[inline]
+fn is_arabic_letter(c: char) -> bool {
+    matches!(c, '\u{0621}'..='\u{063A}' | '\u{0641}'..='\u{064A}' | '\u{066E}'..='\u{06D3}' | '\u{06D5}' | '\u{06EE}' | '\u{06EF}' | '\u{06FA}'..='\u{06FC}' | '\u{06FF}' | '\u{0640}')
+}
+
+#[inline]
+fn is_digit(c: char) -> bool {
+    c.is_ascii_digit() || matches!(c, '\u{0660}'..='\u{0669}' | '\u{06F0}'..='\u{06F9}')
+}
+
+#[inline]
+fn is_mark(c: char) -> bool {
+    if (c as u32) < 0x300 {
+        return false;
+    }
+    is_diacritic(c) || unicode_normalization::char::is_combining_mark(c)
+}
+
+#[inline]
+fn is_punct(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_punctuation()
+            && !matches!(c, '$' | '+' | '<' | '=' | '>' | '^' | '`' | '|' | '~');
+    }
+    matches!(c,
+        '،' | '؛' | '؟' | '٪' | '٭' | '۔' | '«' | '»' | '¡' | '¿' | '§' | '¶' | '·'
+        | '\u{2010}'..='\u{2027}' | '\u{2030}'..='\u{205E}' | '\u{3001}'..='\u{3003}'
+        | '\u{FD3E}' | '\u{FD3F}')
+}
+
+/// Byte length of the char starting at `i`.
+#[inline]
+fn next_char(s: &str, i: usize) -> Option<char> {
+    s[i..].chars().next()
+}
+
+/// Per-char facts about U+0600..U+06FF (indexed by the low 8 bits).
+struct ArTable {
+    /// Bit [`AR_START`]: starts an Arabic token; bit [`AR_CONT`]: continues one.
+    flags: [u8; 256],
+    /// Match form ('\0' when dropped).
+    norm: [char; 256],
+    /// Segmentation-key form ('\0' when dropped).
+    key: [char; 256],
+}
+
+const AR_START: u8 = 1;
+const AR_CONT: u8 = 2;
+
+fn ar_table() -> &'static ArTable {
+    static T: OnceLock<ArTable> = OnceLock::new();
+    T.get_or_init(|| {
+        let mut t = ArTable {
+            flags: [0; 256],
+            norm: ['\0'; 256],
+            key: ['\0'; 256],
+        };
+        for k in 0..256u32 {
+            let c = char::from_u32(0x0600 + k).unwrap_or('\0');
+            let mut f = 0;
+            if is_arabic_letter(c) || is_diacritic(c) {
+                f |= AR_START;
+            }
+            if is_arabic_letter(c) || is_mark(c) {
+                f |= AR_CONT;
+            }
+            t.flags[k as usize] = f;
+            if let Some(m) = match_char(c) {
+                t.norm[k as usize] = m;
+                t.key[k as usize] = if matches!(c, 'ة' | 'أ' | 'إ' | 'آ') {
+                    c
+                } else {
+                    m
+                };
+            }
+        }
+        t
+    })
+}
+
+/// Index into [`ArTable`] of the 2-byte char at `bytes[i]` if it is in U+0600..U+06FF.
+#[inline]
+fn ar_index(bytes: &[u8], i: usize) -> Option<usize> {
+    let b = bytes[i];
+    if b & 0xFC == 0xD8 {
+        // A lead byte of a 2-byte sequence: a continuation byte follows.
+        Some((((b & 3) as usize) << 6) | (bytes[i + 1] & 0x3F) as usize)
+    } else {
+        None
+    }
+}
+
+/// Clitics can only be cut from a key starting with one of و ف ب ل ك س ا or
+/// ending with one of the pronoun finals ه ا م ن ي ك (and of ≥ 3 chars).
+#[inline]
+fn may_have_clitics(first: char, last: char, chars: usize) -> bool {
+    chars >= 3
+        && (matches!(first, 'و' | 'ف' | 'ب' | 'ل' | 'ك' | 'س' | 'ا')
+            || matches!(last, 'ه' | 'ا' | 'م' | 'ن' | 'ي' | 'ك'))
 }
 
 pub fn tokenize(text: &str, sentences: &[Range<usize>], lex: &Lexicon) -> Vec<Token> {
-    let _ = lex;
-    let mut out = Vec::new();
-    for (si, s) in sentences.iter().enumerate() {
-        let mut pos = s.start;
-        for w in text[s.clone()].split(' ') {
-            if !w.is_empty() {
-                out.push(Token {
-                    start: pos,
-                    end: pos + w.len(),
-                    kind: TokenKind::Arabic,
-                    sentence: si,
-                    norm: crate::matchform::match_form(w),
-                    segments: vec![Segment {
-                        start: pos,
-                        end: pos + w.len(),
-                        kind: SegKind::Stem,
-                    }],
-                });
+    let mut out = Vec::with_capacity(text.len() / 8);
+    let mut st = TokState {
+        key: String::with_capacity(64),
+        norm: String::with_capacity(64),
+        tab: ar_table(),
+    };
+    CACHE.with(|c| {
+        let mut cache = c.borrow_mut();
+        for (si, s) in sentences.iter().enumerate() {
+            tokenize_span(text, s.clone(), si, lex, &mut st, &mut cache, &mut out);
+        }
+    });
+    out
+}
+
+struct TokState {
+    key: String,
+    norm: String,
+    tab: &'static ArTable,
+}
+
+/// End of the Arabic word starting at `i` (after its first char).
+#[inline]
+fn arabic_end(text: &str, mut i: usize, end: usize, tab: &ArTable) -> usize {
+    let bytes = text.as_bytes();
+    while i < end {
+        if let Some(k) = ar_index(bytes, i) {
+            if tab.flags[k] & AR_CONT != 0 {
+                i += 2;
+                continue;
             }
-            pos += w.len() + 1;
+            break;
+        }
+        if bytes[i] < 0x80 {
+            break;
+        }
+        let d = next_char(text, i).unwrap();
+        if is_arabic_letter(d) || is_mark(d) {
+            i += d.len_utf8();
+        } else {
+            break;
         }
     }
-    out
+    i
+}
+
+fn tokenize_span(
+    text: &str,
+    span: Range<usize>,
+    si: usize,
+    lex: &Lexicon,
+    st: &mut TokState,
+    cache: &mut Cache,
+    out: &mut Vec<Token>,
+) {
+    let bytes = text.as_bytes();
+    let tab = st.tab;
+    let end = span.end;
+    let mut i = span.start;
+    while i < end {
+        let b = bytes[i];
+        if b == b' ' || b == b'\n' || b == b'\t' {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        // Fast path: an Arabic word starting with a char of U+0600..U+06FF.
+        if let Some(k) = ar_index(bytes, i) {
+            if tab.flags[k] & AR_START != 0 {
+                i = arabic_end(text, i + 2, end, tab);
+                let tok = &text[start..i];
+                st.norm.clear();
+                st.key.clear();
+                let (mut first, mut last, mut nkey) = ('\0', '\0', 0usize);
+                let mut j = start;
+                while j < i {
+                    let (m, kc, len) = match ar_index(bytes, j) {
+                        Some(k) => (tab.norm[k], tab.key[k], 2),
+                        None => {
+                            let c = next_char(text, j).unwrap();
+                            let m = match_char(c).unwrap_or('\0');
+                            (m, m, c.len_utf8())
+                        }
+                    };
+                    j += len;
+                    if m != '\0' {
+                        st.norm.push(m);
+                        st.key.push(kc);
+                        if nkey == 0 {
+                            first = kc;
+                        }
+                        last = kc;
+                        nkey += 1;
+                    }
+                }
+                let (segments, ta) = if nkey == 0 || !may_have_clitics(first, last, nkey) {
+                    (Segments::one(start, i, SegKind::Stem), false)
+                } else {
+                    let sp = segment_in(cache, &st.key, lex);
+                    (map_split(tok, start, &sp), sp.stem_ta_marbuta)
+                };
+                out.push(Token {
+                    start,
+                    end: i,
+                    kind: TokenKind::Arabic,
+                    sentence: si,
+                    norm: Norm::from(st.norm.as_str()),
+                    segments,
+                    stem_ta_marbuta: ta,
+                });
+                continue;
+            }
+        }
+        let c = match next_char(text, i) {
+            Some(c) => c,
+            None => break,
+        };
+        if c.is_whitespace() {
+            i += c.len_utf8();
+            continue;
+        }
+        let kind;
+        if is_arabic_letter(c) || (is_diacritic(c) && (c as u32) >= 0x0600) {
+            // (not reached: every such char is in U+0600..U+06FF)
+            kind = TokenKind::Arabic;
+            i = arabic_end(text, i + c.len_utf8(), end, tab);
+        } else if is_digit(c) {
+            kind = TokenKind::Number;
+            i += c.len_utf8();
+            while i < end {
+                let d = next_char(text, i).unwrap();
+                if is_digit(d) || is_mark(d) {
+                    i += d.len_utf8();
+                } else if matches!(d, '.' | ',' | '٫' | '٬') {
+                    let j = i + d.len_utf8();
+                    match (j < end).then(|| next_char(text, j)).flatten() {
+                        Some(e) if is_digit(e) => i = j,
+                        _ => break,
+                    }
+                } else {
+                    break;
+                }
+            }
+        } else if c.is_alphabetic() {
+            kind = TokenKind::Latin;
+            i += c.len_utf8();
+            while i < end {
+                let d = next_char(text, i).unwrap();
+                if (d.is_alphanumeric() && !is_arabic_letter(d) && !is_digit(d)
+                    || d.is_ascii_digit())
+                    || is_mark(d)
+                {
+                    i += d.len_utf8();
+                } else if matches!(d, '\'' | '’' | '-') {
+                    // internal apostrophe / hyphen: "don't", "al-Assad"
+                    let j = i + d.len_utf8();
+                    match (j < end).then(|| next_char(text, j)).flatten() {
+                        Some(e) if e.is_alphabetic() && !is_arabic_letter(e) => i = j,
+                        _ => break,
+                    }
+                } else {
+                    break;
+                }
+            }
+        } else {
+            kind = if is_punct(c) {
+                TokenKind::Punct
+            } else {
+                TokenKind::Symbol
+            };
+            i += c.len_utf8();
+            // combining marks on a symbol stay with it
+            while i < end {
+                let d = next_char(text, i).unwrap();
+                if is_mark(d) && !is_arabic_letter(d) {
+                    i += d.len_utf8();
+                } else {
+                    break;
+                }
+            }
+        }
+        let tok = &text[start..i];
+        st.norm.clear();
+        let (segments, ta) = if kind == TokenKind::Arabic {
+            st.key.clear();
+            for c in tok.chars() {
+                if let Some(m) = match_char(c) {
+                    st.norm.push(m);
+                    st.key.push(if matches!(c, 'ة' | 'أ' | 'إ' | 'آ') {
+                        c
+                    } else {
+                        m
+                    });
+                }
+            }
+            if st.norm.is_empty() {
+                (Segments::one(start, i, SegKind::Stem), false)
+            } else {
+                let sp = segment_in(cache, &st.key, lex);
+                (map_split(tok, start, &sp), sp.stem_ta_marbuta)
+            }
+        } else {
+            push_match_form(tok, &mut st.norm);
+            (Segments::one(start, i, SegKind::Stem), false)
+        };
+        out.push(Token {
+            start,
+            end: i,
+            kind,
+            sentence: si,
+            norm: Norm::from(st.norm.as_str()),
+            segments,
+            stem_ta_marbuta: ta,
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn seg(word: &str) -> String {
+        let lex = Lexicon::builtin();
+        segment_word(word, lex)
+            .iter()
+            .map(|s| {
+                let k = match s.kind {
+                    SegKind::Conj => "C",
+                    SegKind::Prep => "P",
+                    SegKind::Future => "F",
+                    SegKind::Article => "A",
+                    SegKind::Stem => "S",
+                    SegKind::Pronoun => "O",
+                };
+                format!("{}:{}", k, &word[s.start..s.end])
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    #[test]
+    #[ignore]
+    fn dump_seeds() {
+        let lex = Lexicon::builtin();
+        let dir = "/work/shared/seeds";
+        let Ok(rd) = std::fs::read_dir(dir) else {
+            return;
+        };
+        let mut seen = HashSet::new();
+        for e in rd.flatten() {
+            let raw = std::fs::read_to_string(e.path()).unwrap_or_default();
+            let m = crate::normalize::clean(&raw);
+            let t = m.text();
+            let s = crate::sentence::split(t);
+            for tok in tokenize(t, &s, lex) {
+                if tok.segments.len() > 1 && seen.insert(tok.norm.clone()) {
+                    let parts: Vec<String> = tok
+                        .segments
+                        .iter()
+                        .map(|g| format!("{:?}:{}", g.kind, &t[g.start..g.end]))
+                        .collect();
+                    println!("{}", parts.join(" "));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn clitic_table() {
+        let cases: &[(&str, &str)] = &[
+            // real words are not cut
+            ("وزير", "S:وزير"),
+            ("ولد", "S:ولد"),
+            ("لكن", "S:لكن"),
+            ("الذي", "S:الذي"),
+            ("الله", "S:الله"),
+            ("ألمانيا", "S:ألمانيا"),
+            ("هناك", "S:هناك"),
+            ("ذلك", "S:ذلك"),
+            ("مصري", "S:مصري"),
+            ("عربي", "S:عربي"),
+            ("بنك", "S:بنك"),
+            ("ملك", "S:ملك"),
+            ("سوريا", "S:سوريا"),
+            ("في", "S:في"),
+            // conjunctions
+            ("وتركيا", "C:و S:تركيا"),
+            ("وروسيا", "C:و S:روسيا"),
+            ("فواشنطن", "C:ف S:واشنطن"),
+            ("وقال", "C:و S:قال"),
+            // prepositions
+            ("بروسيا", "P:ب S:روسيا"),
+            ("لواشنطن", "P:ل S:واشنطن"),
+            ("كرئيس", "P:ك S:رئيس"),
+            // article
+            ("الطائرة", "A:ال S:طائرة"),
+            ("وآليات", "C:و S:آليات"),
+            ("بعيد", "S:بعيد"),
+            ("سأذهب", "F:س S:أذهب"),
+            ("فكرة", "S:فكرة"),
+            ("جديدة", "S:جديدة"),
+            ("الجزائر", "A:ال S:جزائر"),
+            ("للرئيس", "P:ل A:ل S:رئيس"),
+            ("بالرئيس", "P:ب A:ال S:رئيس"),
+            ("والرئيس", "C:و A:ال S:رئيس"),
+            ("وبالتالي", "C:و P:ب A:ال S:تالي"),
+            ("وللرئيس", "C:و P:ل A:ل S:رئيس"),
+            // future
+            ("سيقول", "F:س S:يقول"),
+            ("وستكون", "C:و F:س S:تكون"),
+            // pronouns
+            ("كتابه", "S:كتاب O:ه"),
+            ("كتابهم", "S:كتاب O:هم"),
+            ("منه", "S:من O:ه"),
+            ("طائرتها", "S:طائرت O:ها"),
+            ("وبلادنا", "C:و S:بلاد O:نا"),
+            // diacritics stay inside their segment
+            ("وَالرَّئِيسُ", "C:وَ A:ال S:رَّئِيسُ"),
+        ];
+        let mut bad = Vec::new();
+        for (w, want) in cases {
+            let got = seg(w);
+            if got != *want {
+                bad.push(format!("{w}: got {got}, want {want}"));
+            }
+        }
+        assert!(bad.is_empty(), "{}", bad.join("\n"));
+    }
+
+    fn kinds(text: &str) -> Vec<(String, TokenKind)> {
+        let lex = Lexicon::builtin();
+        let s = crate::sentence::split(text);
+        tokenize(text, &s, lex)
+            .into_iter()
+            .map(|t| (text[t.span()].to_string(), t.kind))
+            .collect()
+    }
+
+    #[test]
+    fn token_table() {
+        use TokenKind::*;
+        let cases: &[(&str, &[(&str, TokenKind)])] = &[
+            ("في موسكو", &[("في", Arabic), ("موسكو", Arabic)]),
+            (
+                "بلغ 3.5 مليار",
+                &[("بلغ", Arabic), ("3.5", Number), ("مليار", Arabic)],
+            ),
+            ("1,000 دولار", &[("1,000", Number), ("دولار", Arabic)]),
+            ("٢٠١٥،", &[("٢٠١٥", Number), ("،", Punct)]),
+            ("۱۹۹۵٫۵", &[("۱۹۹۵٫۵", Number)]),
+            ("2015.", &[("2015", Number), (".", Punct)]),
+            ("ISIS's al-Assad", &[("ISIS's", Latin), ("al-Assad", Latin)]),
+            ("«داعش»", &[("«", Punct), ("داعش", Arabic), ("»", Punct)]),
+            (
+                "50% $3",
+                &[("50", Number), ("%", Punct), ("$", Symbol), ("3", Number)],
+            ),
+            ("فعّالٌ", &[("فعّالٌ", Arabic)]),
+            ("هل؟", &[("هل", Arabic), ("؟", Punct)]),
+            ("café", &[("café", Latin)]),
+        ];
+        for (input, want) in cases {
+            let got = kinds(input);
+            let want: Vec<(String, TokenKind)> =
+                want.iter().map(|(s, k)| (s.to_string(), *k)).collect();
+            assert_eq!(got, want, "{input}");
+        }
+    }
+
+    #[test]
+    fn token_fields() {
+        let lex = Lexicon::builtin();
+        let text = "قال الرئيس.\nوللرئيس طائرتها";
+        let s = crate::sentence::split(text);
+        let toks = tokenize(text, &s, lex);
+        assert_eq!(toks.len(), 5);
+        assert_eq!(toks[1].norm, "الرئيس");
+        assert_eq!(toks[3].sentence, 1);
+        assert_eq!(toks[3].stem(text), "رئيس");
+        assert_eq!(toks[3].base(text), "لرئيس");
+        assert_eq!(toks[3].base_norm(text), "الرئيس");
+        assert!(toks[3].has(SegKind::Conj) && toks[3].has(SegKind::Article));
+        assert_eq!(toks[4].stem(text), "طائرت");
+        assert_eq!(toks[4].stem_norm(text), "طائره");
+        assert_eq!(toks[0].stem(text), "قال");
+    }
+
+    fn check(text: &str) -> Result<(), TestCaseError> {
+        let lex = Lexicon::builtin();
+        let sents = crate::sentence::split(text);
+        let toks = tokenize(text, &sents, lex);
+        let mut last = 0;
+        for t in &toks {
+            prop_assert!(t.start < t.end && t.end <= text.len());
+            prop_assert!(t.start >= last);
+            last = t.end;
+            prop_assert!(text.is_char_boundary(t.start) && text.is_char_boundary(t.end));
+            let r = &sents[t.sentence];
+            prop_assert!(r.start <= t.start && t.end <= r.end);
+            prop_assert!(!t.segments.is_empty());
+            prop_assert_eq!(t.segments[0].start, t.start);
+            prop_assert_eq!(t.segments[t.segments.len() - 1].end, t.end);
+            for w in t.segments.windows(2) {
+                prop_assert_eq!(w[0].end, w[1].start);
+            }
+            for g in t.segments.iter() {
+                prop_assert!(g.start < g.end);
+                prop_assert!(text.is_char_boundary(g.start) && text.is_char_boundary(g.end));
+            }
+            prop_assert_eq!(
+                t.segments
+                    .iter()
+                    .filter(|g| g.kind == SegKind::Stem)
+                    .count(),
+                1
+            );
+            let _ = t.stem_norm(text);
+        }
+        Ok(())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(1000))]
+        #[test]
+        fn tokens_valid_arbitrary(s in any::<String>()) {
+            check(&s)?;
+            check(crate::normalize::clean(&s).text())?;
+        }
+
+        #[test]
+        fn tokens_valid_arabic(s in "[وفبلكسالتيةهمنادرطئزكشءآأإؤى\u{064B}-\u{0652} .،؟0-9١٢]{0,50}") {
+            check(&s)?;
+        }
+
+        #[test]
+        fn tokens_valid_words(v in prop::collection::vec(prop::sample::select(vec![
+            "وتركيا", "للرئيس", "وبالتالي", "طائرتها", "وَالرَّئِيسُ", "سيقول", "كتابهم", "وزير",
+            "3.5", "U.S.", "«", "»", "\n", " ", ".", "ـ", "\u{0651}",
+        ]), 0..20)) {
+            check(&v.concat())?;
+        }
+    }
+}
+
+#[cfg(test)]
+mod speed {
+    /// `cargo test --release -p marsad-text --lib speed -- --ignored --nocapture`
+    #[test]
+    #[ignore]
+    fn clean_tokenize_mbps() {
+        let lex = crate::lexicon::Lexicon::builtin();
+        let mut docs = Vec::new();
+        // A realistic sample (e.g. SaudiNewsNet `content` fields separated by
+        // "\n\u{1}DOC\u{1}\n") if present, else the seed documents.
+        if let Ok(s) = std::fs::read_to_string("/tmp/snn.txt") {
+            docs.extend(
+                s.split("\n\u{1}DOC\u{1}\n")
+                    .filter(|d| !d.is_empty())
+                    .map(str::to_string),
+            );
+        }
+        if docs.is_empty() {
+            if let Ok(rd) = std::fs::read_dir("/work/shared/seeds") {
+                for e in rd.flatten() {
+                    if e.path().extension().is_some_and(|x| x == "txt") {
+                        docs.push(std::fs::read_to_string(e.path()).unwrap_or_default());
+                    }
+                }
+            }
+        }
+        let bytes: usize = docs.iter().map(|d| d.len()).sum();
+        if bytes == 0 {
+            return;
+        }
+        let reps = (20_000_000 / bytes).max(1);
+        let (mut tc, mut ts, mut tt) = (0.0, 0.0, 0.0);
+        let mut n = 0;
+        for _ in 0..reps {
+            for d in &docs {
+                let t = std::time::Instant::now();
+                let m = crate::normalize::clean(d);
+                tc += t.elapsed().as_secs_f64();
+                let t = std::time::Instant::now();
+                let s = crate::sentence::split(m.text());
+                ts += t.elapsed().as_secs_f64();
+                let t = std::time::Instant::now();
+                n += super::tokenize(m.text(), &s, lex).len();
+                tt += t.elapsed().as_secs_f64();
+            }
+        }
+        let secs = tc + ts + tt;
+        let mb = (bytes * reps) as f64 / 1e6;
+        println!(
+            "clean {:.0} MB/s, split {:.0} MB/s, tokenize {:.0} MB/s",
+            mb / tc,
+            mb / ts,
+            mb / tt
+        );
+        println!("{} MB/s ({n} tokens)", (bytes * reps) as f64 / secs / 1e6);
+        // Again with the segmentation cache warm (a long-running process).
+        let (mut tc, mut ts, mut tt) = (0.0, 0.0, 0.0);
+        for d in &docs {
+            let t = std::time::Instant::now();
+            let m = crate::normalize::clean(d);
+            tc += t.elapsed().as_secs_f64();
+            let t = std::time::Instant::now();
+            let s = crate::sentence::split(m.text());
+            ts += t.elapsed().as_secs_f64();
+            let t = std::time::Instant::now();
+            std::hint::black_box(super::tokenize(m.text(), &s, lex));
+            tt += t.elapsed().as_secs_f64();
+        }
+        let mb = bytes as f64 / 1e6;
+        println!(
+            "warm: clean {:.0} MB/s, split {:.0} MB/s, tokenize {:.0} MB/s, combined {:.0} MB/s",
+            mb / tc,
+            mb / ts,
+            mb / tt,
+            mb / (tc + ts + tt)
+        );
+    }
 }

@@ -1,0 +1,218 @@
+//! Measure glued-word repair on clean article text (tuning helper).
+//!
+//! Input: a file of article texts separated by U+001E (record separator), e.g.
+//! dumped from SaudiNewsNet zips with a few lines of Python (`content` field).
+//!
+//!     cargo run --release -p marsad-text --example glue_eval -- TEXTS [rate] [seed] [key=value ...] [errors=N]
+//!
+//! Keys: known_cb unknown_base unknown_per_letter split_penalty clitic_penalty
+//! part_max_cb min_part three_parts. `errors=N` prints N sample errors of each kind.
+use std::time::Instant;
+
+use marsad_text::glue::{eval, Params};
+use marsad_text::{normalize, Lexicon};
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let path = args
+        .first()
+        .expect("usage: glue_eval TEXTS [rate] [seed] [key=value ...]");
+    let rate: f64 = args.get(1).map_or(0.05, |s| s.parse().unwrap());
+    let seed: u64 = args.get(2).map_or(42, |s| s.parse().unwrap());
+    let mut prm = Params::default();
+    let mut show = 0usize;
+    for kv in args.iter().skip(3) {
+        let (k, v) = kv.split_once('=').expect("key=value");
+        match k {
+            "known_cb" => prm.known_cb = v.parse().unwrap(),
+            "unknown_base" => prm.unknown_base = v.parse().unwrap(),
+            "unknown_per_letter" => prm.unknown_per_letter = v.parse().unwrap(),
+            "split_penalty" => prm.split_penalty = v.parse().unwrap(),
+            "clitic_penalty" => prm.clitic_penalty = v.parse().unwrap(),
+            "part_max_cb" => prm.part_max_cb = v.parse().unwrap(),
+            "min_part" => prm.min_part = v.parse().unwrap(),
+            "three_parts" => prm.three_parts = v.parse().unwrap(),
+            "morph_penalty" => prm.morph_penalty = v.parse().unwrap(),
+            "suffix_penalty" => prm.suffix_penalty = v.parse().unwrap(),
+            "margin" => prm.margin = v.parse().unwrap(),
+            "spaced_bonus" => prm.spaced_bonus = v.parse().unwrap(),
+            "repeat_penalty" => prm.repeat_penalty = v.parse().unwrap(),
+            "errors" => show = v.parse().unwrap(),
+            _ => panic!("unknown key {k}"),
+        }
+    }
+    let dump = std::env::var("GLUE_DUMP").ok();
+    let raw = std::fs::read_to_string(path).unwrap();
+    let texts: Vec<String> = raw
+        .split('\u{1e}')
+        .filter(|t| !t.trim().is_empty())
+        .map(|t| normalize::clean(t).into_text())
+        .collect();
+    let bytes: usize = texts.iter().map(String::len).sum();
+    if let Some(d) = dump {
+        dump_features(&texts, rate, seed, &prm, &d);
+        return;
+    }
+    let t0 = Instant::now();
+    let lex = Lexicon::builtin();
+    eprintln!(
+        "lexicon: {} words, loaded in {:.2?}",
+        lex.len(),
+        t0.elapsed()
+    );
+
+    // Throughput of repair alone on the clean text.
+    let t1 = Instant::now();
+    let mut clean_inserted = 0usize;
+    let mut clean_samples = Vec::new();
+    for t in &texts {
+        let (o, r) =
+            marsad_text::glue::repair_with(&marsad_text::MappedText::identity(t), lex, &prm);
+        clean_inserted += r.iter().map(|r| r.spaces_at.len()).sum::<usize>();
+        if show > 0 {
+            for r in &r {
+                let at = r.spaces_at[0];
+                let lo = (at.saturating_sub(24)..=at)
+                    .find(|&i| o.text().is_char_boundary(i))
+                    .unwrap();
+                let hi = (at..=(at + 24).min(o.text().len()))
+                    .rev()
+                    .find(|&i| o.text().is_char_boundary(i))
+                    .unwrap();
+                clean_samples
+                    .push(format!("{} => {}", r.word, &o.text()[lo..hi]).replace('\n', "⏎"));
+            }
+        }
+    }
+    let secs = t1.elapsed().as_secs_f64();
+
+    let t2 = Instant::now();
+    let mut rng = eval::SplitMix64(seed);
+    let mut s = eval::GlueScores::default();
+    let (mut fps, mut fns) = (Vec::new(), Vec::new());
+    for t in &texts {
+        let (c, d) = eval::corrupt(t, rate, &mut rng);
+        eval::score_one(&c, &d, lex, &prm, &mut s, |fp, at| {
+            let lo = (at.saturating_sub(30)..=at)
+                .find(|&i| c.is_char_boundary(i))
+                .unwrap();
+            let hi = (at..=(at + 30).min(c.len()))
+                .rev()
+                .find(|&i| c.is_char_boundary(i))
+                .unwrap();
+            let ctx = format!("{}|{}", &c[lo..at], &c[at..hi]).replace('\n', "⏎");
+            if fp {
+                fps.push(ctx)
+            } else {
+                fns.push(ctx)
+            }
+        });
+    }
+    let mut s = eval::finish(s);
+    s.tokens = texts.iter().map(|t| t.split(' ').count()).sum();
+    let secs2 = t2.elapsed().as_secs_f64();
+    if show > 0 {
+        let mut rng = eval::SplitMix64(seed ^ 0xabcdef);
+        for (name, v) in [
+            ("FALSE POSITIVE", &fps),
+            ("MISSED", &fns),
+            ("CLEAN", &clean_samples),
+        ] {
+            for _ in 0..show.min(v.len()) {
+                let i = (rng.next_u64() % v.len() as u64) as usize;
+                println!("{name}: {}", v[i]);
+            }
+        }
+    }
+    println!("{prm:?}");
+    println!(
+        "texts {} ({:.1} MB) rate {rate} seed {seed}: deleted {} inserted {} correct {} \
+         P {:.4} R {:.4} F1 {:.4}",
+        texts.len(),
+        bytes as f64 / 1e6,
+        s.deleted,
+        s.inserted,
+        s.correct,
+        s.precision,
+        s.recall,
+        s.f1
+    );
+    println!(
+        "repair on clean text: {clean_inserted} spaces inserted, {secs:.2} s = {:.1} MB/s; \
+         corrupt+repair+score {secs2:.2} s",
+        bytes as f64 / 1e6 / secs
+    );
+}
+
+/// Write one TSV row per candidate word of the corrupted texts:
+/// n whole_cb morph whole split k p0 p1 p2 l0 l1 l2 label (2 = split equals the
+/// deleted spaces, 1 = word has deletions but another split, 0 = no deletion).
+fn dump_features(texts: &[String], rate: f64, seed: u64, prm: &Params, path: &str) {
+    use std::io::Write;
+    let lex = Lexicon::builtin();
+    let mut out = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
+    let mut rng = eval::SplitMix64(seed);
+    let (mut unreachable, mut reachable) = (0usize, 0usize);
+    for t in texts {
+        let (c, d) = eval::corrupt(t, rate, &mut rng);
+        let ctx = marsad_text::glue::DocContext::new(&c);
+        for (rs, re) in marsad_text::glue::runs(&c) {
+            let mut m = String::new();
+            let mut letters = Vec::new();
+            for (i, ch) in c[rs..re].char_indices() {
+                if let Some(mc) = marsad_text::matchform::match_char(ch) {
+                    m.push(mc);
+                    letters.push(rs + i);
+                }
+            }
+            let del: Vec<usize> = d
+                .iter()
+                .filter(|&&p| p > rs && p < re)
+                .map(|p| letters.iter().position(|l| l == p).unwrap())
+                .collect();
+            let Some(mut a) = marsad_text::glue::analyze(&m, lex, prm) else {
+                unreachable += del.len();
+                continue;
+            };
+            reachable += del.len();
+            ctx.annotate(&m, &mut a);
+            let label = if del.is_empty() {
+                0
+            } else if del == a.cuts {
+                2
+            } else {
+                1
+            };
+            let mut lens = Vec::new();
+            let mut prev = 0;
+            for &k in a.cuts.iter().chain(std::iter::once(&a.n)) {
+                lens.push(k - prev);
+                prev = k;
+            }
+            let p = |i: usize| a.parts.get(i).copied().unwrap_or(0.0);
+            let l = |i: usize| lens.get(i).copied().unwrap_or(0);
+            writeln!(
+                out,
+                "{}\t{}\t{}\t{:.2}\t{:.2}\t{}\t{:.2}\t{:.2}\t{:.2}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
+                a.n,
+                a.whole_cb.map_or(-1, i32::from),
+                a.morph.map_or("nan".to_string(), |x| format!("{x:.2}")),
+                a.whole,
+                a.split,
+                a.cuts.len() + 1,
+                p(0),
+                p(1),
+                p(2),
+                l(0),
+                l(1),
+                l(2),
+                label,
+                m,
+                a.repeats,
+                a.spaced as u8
+            )
+            .unwrap();
+        }
+    }
+    eprintln!("deletions in analysed words {reachable}, in skipped words {unreachable}");
+}

@@ -280,6 +280,12 @@ impl Cleaner {
     }
 }
 
+/// U+0621..U+063A, U+0641..U+064A: starters that never compose under NFC.
+#[inline]
+fn is_plain_arabic_letter(u: u32) -> bool {
+    (0x0621..=0x063A).contains(&u) || (0x0641..=0x064A).contains(&u)
+}
+
 /// Clean raw input into display text with an offset map back to `input`.
 pub fn clean(input: &str) -> MappedText {
     let bytes = input.as_bytes();
@@ -309,12 +315,30 @@ pub fn clean(input: &str) -> MappedText {
             let c = ((b as u32 & 0x1F) << 6) | (bytes[i + 1] as u32 & 0x3F);
             // Every 2-byte sequence in a &str is a valid scalar value.
             let c = char::from_u32(c).unwrap_or('\u{FFFD}');
-            if (0x0621..=0x063A).contains(&(c as u32)) || (0x0641..=0x064A).contains(&(c as u32)) {
+            if is_plain_arabic_letter(c as u32) {
                 cl.starter(c, i);
+                i += 2;
+                // Fast path: a run of plain Arabic letters. After the first
+                // starter there is no pending separator and the run is clean,
+                // so each further starter only appends and restarts the run.
+                let mut last = None;
+                while i + 1 < n && bytes[i] & 0xFE == 0xD8 {
+                    let u = ((bytes[i] as u32 & 0x1F) << 6) | (bytes[i + 1] as u32 & 0x3F);
+                    if !is_plain_arabic_letter(u) {
+                        break;
+                    }
+                    cl.b.push(char::from_u32(u).unwrap_or('\u{FFFD}'), i);
+                    last = Some(i);
+                    i += 2;
+                }
+                if let Some(l) = last {
+                    cl.run.clear();
+                    cl.run.push(l);
+                }
             } else {
                 cl.feed(c, i);
+                i += 2;
             }
-            i += 2;
             continue;
         }
         let c = input[i..].chars().next().unwrap_or('\u{FFFD}');

@@ -169,21 +169,57 @@ fn is_arabic_letter(c: char) -> bool {
     matches!(c, '\u{0621}'..='\u{063A}' | '\u{0641}'..='\u{064A}' | '\u{066E}'..='\u{06D3}' | '\u{06D5}' | '\u{06EE}' | '\u{06EF}' | '\u{06FA}'..='\u{06FC}' | '\u{06FF}')
 }
 
+/// Bytes that are a terminator or the last byte of one (`؟` D8 9F, `۔` DB 94,
+/// `…` E2 80 A6).
+const TERM_LAST: [bool; 256] = {
+    let mut t = [false; 256];
+    t[b'.' as usize] = true;
+    t[b'!' as usize] = true;
+    t[b'?' as usize] = true;
+    t[0x9F] = true;
+    t[0x94] = true;
+    t[0xA6] = true;
+    t
+};
+
+/// The next terminator at or after byte `p` (a char boundary) of `lb` (valid
+/// UTF-8): its char, start and byte length.
+#[inline]
+fn next_terminator(lb: &[u8], mut p: usize) -> Option<(char, usize, usize)> {
+    while p < lb.len() {
+        let q = p + lb[p..].iter().position(|&b| TERM_LAST[b as usize])?;
+        let hit = match lb[q] {
+            b'.' => Some(('.', q, 1)),
+            b'!' => Some(('!', q, 1)),
+            b'?' => Some(('?', q, 1)),
+            0x9F if q >= 1 && lb[q - 1] == 0xD8 => Some(('؟', q - 1, 2)),
+            0x94 if q >= 1 && lb[q - 1] == 0xDB => Some(('۔', q - 1, 2)),
+            0xA6 if q >= 2 && lb[q - 2] == 0xE2 && lb[q - 1] == 0x80 => Some(('…', q - 2, 3)),
+            _ => None,
+        };
+        if hit.is_some() {
+            return hit;
+        }
+        p = q + 1;
+    }
+    None
+}
+
 fn split_line(text: &str, s: usize, e: usize, out: &mut Vec<Range<usize>>) {
     let line = &text[s..e];
+    let lb = line.as_bytes();
     let marker_end = list_marker_end(line);
     let mut sent_start = 0usize;
-    let mut it = line.char_indices().peekable();
-    while let Some((i, c)) = it.next() {
-        if !is_terminator(c) {
-            continue;
-        }
+    // Byte scan for terminators (all other chars are skipped).
+    let mut p = 0usize;
+    while let Some((c, i, clen)) = next_terminator(lb, p) {
+        p = i + clen;
         let ends = match c {
             '.' => {
                 // A run of dots: "..." never ends a sentence.
-                if let Some(&(_, '.')) = it.peek() {
-                    while let Some(&(_, '.')) = it.peek() {
-                        it.next();
+                if p < lb.len() && lb[p] == b'.' {
+                    while p < lb.len() && lb[p] == b'.' {
+                        p += 1;
                     }
                     false
                 } else {
@@ -196,11 +232,11 @@ fn split_line(text: &str, s: usize, e: usize, out: &mut Vec<Range<usize>>) {
             continue;
         }
         // Absorb further terminators and closing quotes/brackets.
-        let mut end = i + c.len_utf8();
-        while let Some(&(j, d)) = it.peek() {
+        let mut end = p;
+        while let Some(d) = line[p..].chars().next() {
             if is_terminator(d) || is_closer(d) {
-                end = j + d.len_utf8();
-                it.next();
+                p += d.len_utf8();
+                end = p;
             } else {
                 break;
             }
@@ -211,14 +247,8 @@ fn split_line(text: &str, s: usize, e: usize, out: &mut Vec<Range<usize>>) {
         if let Some(h) = heading_end(&line[end..]) {
             push_trimmed(text, s + end..s + end + h, out);
             sent_start = end + h;
-            // skip the iterator past the heading
-            while let Some(&(j, _)) = it.peek() {
-                if j < sent_start {
-                    it.next();
-                } else {
-                    break;
-                }
-            }
+            // skip past the heading
+            p = p.max(sent_start);
         }
     }
     push_trimmed(text, s + sent_start..e, out);

@@ -5,9 +5,13 @@
 use std::path::PathBuf;
 
 fn main() {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpora/saudinewsnet");
+    let dir =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpora/saudinewsnet");
     if !dir.is_dir() {
-        eprintln!("SKIPPED: {} not found (SaudiNewsNet lives in ../shared)", dir.display());
+        eprintln!(
+            "SKIPPED: {} not found (SaudiNewsNet lives in ../shared)",
+            dir.display()
+        );
         return;
     }
     let limit: usize = std::env::var("MARSAD_BENCH_ZIPS")

@@ -70,7 +70,10 @@ pub fn analyze_docs(
     let mut stats: HashMap<String, SourceStats> = HashMap::new();
     if opts.remove_boilerplate {
         for (d, c) in docs.iter().zip(&cleaned) {
-            stats.entry(source_key(d)).or_default().add_document(c.text());
+            stats
+                .entry(source_key(d))
+                .or_default()
+                .add_document(c.text());
         }
     }
     let results: Vec<Result<Analysis, String>> = docs
@@ -105,7 +108,9 @@ fn analyze_one(
         (None, None) => "<stdin>".to_string(),
     };
     if cleaned.text().trim().is_empty() {
-        return Err(format!("{where_}: empty document (no text after cleaning), skipped"));
+        return Err(format!(
+            "{where_}: empty document (no text after cleaning), skipped"
+        ));
     }
     let p = process_cleaned(cleaned, opts, stats.get(&source_key(&d)));
     if p.sentences.is_empty() {

@@ -65,42 +65,39 @@ impl Report {
     }
 }
 
-/// Run every stage over `texts` on the current thread, timing each stage
-/// separately (each stage consumes the previous stage's output).
+/// Run every stage over `texts` on the current thread, one document at a time
+/// (as `analyze` does), timing each stage separately.
 pub fn run(texts: &[String]) -> Report {
     let lex = Lexicon::builtin(); // load outside the timed region
-    let bytes = texts.iter().map(String::len).sum();
-    let t = Instant::now();
-    let cleaned: Vec<MappedText> = texts.iter().map(|s| normalize::clean(s)).collect();
-    let clean = t.elapsed();
-    let t = Instant::now();
-    let kept: Vec<MappedText> = cleaned
-        .iter()
-        .map(|c| boilerplate::filter(c, None).0)
-        .collect();
-    let boilerplate = t.elapsed();
-    let t = Instant::now();
-    let repaired: Vec<MappedText> = kept.iter().map(|k| glue::repair(k, lex).0).collect();
-    let glue = t.elapsed();
-    let t = Instant::now();
-    let mut tokens = 0;
-    let mut sentences = 0;
-    for r in &repaired {
-        let s = sentence::split(r.text());
-        tokens += token::tokenize(r.text(), &s, lex).len();
-        sentences += s.len();
-    }
-    let split_tokenize = t.elapsed();
-    Report {
+    let mut r = Report {
         docs: texts.len(),
-        bytes,
-        tokens,
-        sentences,
-        clean,
-        boilerplate,
-        glue,
-        split_tokenize,
+        bytes: texts.iter().map(String::len).sum(),
+        tokens: 0,
+        sentences: 0,
+        clean: Duration::ZERO,
+        boilerplate: Duration::ZERO,
+        glue: Duration::ZERO,
+        split_tokenize: Duration::ZERO,
+    };
+    for text in texts {
+        let t = Instant::now();
+        let cleaned: MappedText = normalize::clean(text);
+        let t1 = Instant::now();
+        let kept = boilerplate::filter(&cleaned, None).0;
+        let t2 = Instant::now();
+        let repaired = glue::repair(&kept, lex).0;
+        let t3 = Instant::now();
+        let s = sentence::split(repaired.text());
+        let tokens = token::tokenize(repaired.text(), &s, lex);
+        let t4 = Instant::now();
+        r.clean += t1 - t;
+        r.boilerplate += t2 - t1;
+        r.glue += t3 - t2;
+        r.split_tokenize += t4 - t3;
+        r.tokens += tokens.len();
+        r.sentences += s.len();
     }
+    r
 }
 
 /// The SaudiNewsNet zips in `dir` whose names start with `prefix`, sorted,
@@ -132,7 +129,11 @@ pub fn load_saudinewsnet(
     let mut texts = Vec::new();
     let files = zips(dir, "", limit).map_err(|e| marsad_ingest::InputError::io(dir, e))?;
     for f in files {
-        texts.extend(marsad_ingest::saudinewsnet_zip(&f)?.into_iter().map(|d| d.text));
+        texts.extend(
+            marsad_ingest::saudinewsnet_zip(&f)?
+                .into_iter()
+                .map(|d| d.text),
+        );
     }
     Ok(texts)
 }

@@ -11,7 +11,11 @@ use marsad::analyze::{self, Format};
 use marsad::error::{user, UserError};
 
 #[derive(Parser)]
-#[command(name = "marsad", version, about = "Reads Arabic news and rebuilds the political system it describes")]
+#[command(
+    name = "marsad",
+    version,
+    about = "Reads Arabic news and rebuilds the political system it describes"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -129,7 +133,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
         } => {
             if let Some(p) = &published {
                 if !valid_date(p) {
-                    return Err(user(format!("--published {p:?}: expected a date YYYY-MM-DD")));
+                    return Err(user(format!(
+                        "--published {p:?}: expected a date YYYY-MM-DD"
+                    )));
                 }
             }
             if paths.is_empty() {
@@ -191,7 +197,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
             set,
         }) => {
             if !corpus.is_dir() {
-                return Err(user(format!("{}: corpus directory not found", corpus.display())));
+                return Err(user(format!(
+                    "{}: corpus directory not found",
+                    corpus.display()
+                )));
             }
             if !(0.0..=1.0).contains(&rate) || rate == 0.0 {
                 return Err(user("--rate must be in (0, 1]"));
@@ -200,7 +209,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 "tune" => "2015-07-",
                 "heldout" => "2015-08-",
                 "all" => "",
-                other => return Err(user(format!("--set {other:?}: expected tune, heldout or all"))),
+                other => {
+                    return Err(user(format!(
+                        "--set {other:?}: expected tune, heldout or all"
+                    )))
+                }
             };
             let report = marsad::eval::glue(&corpus, prefix, rate, seed)?;
             print!("{report}");

@@ -14,7 +14,12 @@ fn root() -> PathBuf {
 
 fn analyze_path(p: &Path) -> (Vec<Analysis>, Vec<String>) {
     let inputs = marsad_ingest::read_inputs(&[p.display().to_string()]);
-    let out = analyze_docs(inputs.into_iter().collect(), None, &Options::default(), |_| {});
+    let out = analyze_docs(
+        inputs.into_iter().collect(),
+        None,
+        &Options::default(),
+        |_| {},
+    );
     (out.analyses, out.errors)
 }
 
@@ -23,7 +28,11 @@ fn examples_snapshots() {
     let dir = root().join("examples");
     let (analyses, errors) = analyze_path(&dir);
     assert!(errors.is_empty(), "examples must all analyse: {errors:?}");
-    assert!(analyses.len() >= 6, "expected the example corpus, got {}", analyses.len());
+    assert!(
+        analyses.len() >= 6,
+        "expected the example corpus, got {}",
+        analyses.len()
+    );
     for a in analyses {
         let mut doc = a.doc.clone();
         // Make paths independent of where the test runs.
@@ -45,7 +54,10 @@ fn seeds_dir() -> Option<PathBuf> {
     if d.is_dir() {
         Some(d)
     } else {
-        eprintln!("SKIPPED: {} not found; seed tests need ../shared", d.display());
+        eprintln!(
+            "SKIPPED: {} not found; seed tests need ../shared",
+            d.display()
+        );
         None
     }
 }
@@ -61,24 +73,34 @@ fn seeds_are_cleaned_as_an_analyst_expects() {
             .find(|a| a.doc.id.starts_with(prefix))
             .unwrap_or_else(|| panic!("seed {prefix} missing"))
     };
-    let sentences = |a: &Analysis| -> Vec<String> {
-        a.doc.sentences.iter().map(|s| a.doc.slice(*s)).collect()
-    };
+    let sentences =
+        |a: &Analysis| -> Vec<String> { a.doc.sentences.iter().map(|s| a.doc.slice(*s)).collect() };
     // Glued words repaired.
     let s001 = find("001");
-    for want in ["موسكو وواشنطن", "الولايات المتحدة", "موسكو وأنقرة"] {
+    for want in ["موسكو وواشنطن", "الولايات المتحدة", "موسكو وأنقرة"]
+    {
         assert!(s001.doc.text.contains(want), "001 lacks {want}");
     }
     assert!(!s001.doc.text.contains("الولاياتالمتحدة"));
     let s003 = find("003");
     assert!(s003.doc.text.contains("في سيناء") || !s003.doc.text.contains("فيسيناء"));
     // Footer, ad-blocker notice and alt-text gone; byline gone.
-    for gone in ["Adblock", "زر الذهاب", "فلاديمير-بوتين", "اظهر المزيد", "كسينيا كوليكوفا"] {
+    for gone in [
+        "Adblock",
+        "زر الذهاب",
+        "فلاديمير-بوتين",
+        "اظهر المزيد",
+        "كسينيا كوليكوفا",
+    ] {
         assert!(!s003.doc.text.contains(gone), "003 still has {gone}");
     }
     // Headings kept as their own sentences.
     let s002 = find("002");
-    assert!(sentences(s002).iter().any(|s| s == "عدو مشترك"), "{:?}", sentences(s002));
+    assert!(
+        sentences(s002).iter().any(|s| s == "عدو مشترك"),
+        "{:?}",
+        sentences(s002)
+    );
     let s000 = find("000");
     assert!(
         sentences(s000).iter().any(|s| s == "الموقف الكردي"),
@@ -121,7 +143,12 @@ fn bad_inputs_are_named_and_the_rest_goes_on() {
     assert!(stderr.contains("feed.jsonl:2"), "{stderr}");
     let ids: Vec<String> = stdout
         .lines()
-        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["id"].as_str().unwrap().to_string())
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["id"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
         .collect();
     assert_eq!(ids, ["a", "c", "good"]);
 }
@@ -129,16 +156,32 @@ fn bad_inputs_are_named_and_the_rest_goes_on() {
 #[test]
 fn exit_codes_and_stdin() {
     // Usage errors: exit 2.
-    let out = marsad().args(["analyze", "--format", "xml"]).output().unwrap();
+    let out = marsad()
+        .args(["analyze", "--format", "xml"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    let out = marsad().args(["analyze", "/no/such/path"]).output().unwrap();
+    let out = marsad()
+        .args(["analyze", "/no/such/path"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("/no/such/path"));
-    let out = marsad().args(["analyze", "--published", "2015-13-40", "-"]).output().unwrap();
+    let out = marsad()
+        .args(["analyze", "--published", "2015-13-40", "-"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     // stdin with --published.
     let mut child = marsad()
-        .args(["analyze", "-", "--published", "2015-11-25", "--format", "json"])
+        .args([
+            "analyze",
+            "-",
+            "--published",
+            "2015-11-25",
+            "--format",
+            "json",
+        ])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()

@@ -234,6 +234,10 @@ fn hits_any(cues: &Cues, cats: &[Cat], words: &[String]) -> Hits {
 // ---------------------------------------------------------------------------
 // Line features
 
+/// Lines longer than this are never matched against cue words (all cue rules
+/// require ≤ 20 tokens), which keeps long paragraphs cheap.
+const MAX_CUE_LINE_TOKENS: usize = 24;
+
 const SEPARATORS: &[&str] = &["|", "»", "›", "/", "·", "•", ">", "::", "||"];
 
 #[derive(Debug)]
@@ -262,7 +266,12 @@ impl<'a> Line<'a> {
         let toks: Vec<&str> = text.split_whitespace().collect();
         let (mut letters, mut arabic, mut latin, mut digits) = (0, 0, 0, 0);
         for c in text.chars() {
-            if c.is_alphabetic() {
+            // Arabic letters first: the common case, and cheaper than the
+            // general Unicode `is_alphabetic` table lookup.
+            if ('\u{0621}'..='\u{064A}').contains(&c) {
+                letters += 1;
+                arabic += 1;
+            } else if c.is_alphabetic() {
                 letters += 1;
                 if ('\u{0600}'..='\u{06FF}').contains(&c)
                     || ('\u{0750}'..='\u{077F}').contains(&c)
@@ -281,7 +290,13 @@ impl<'a> Line<'a> {
             || toks.iter().any(|t| t.contains('»') && *t != "»");
         Line {
             text,
-            words: norm_words(text),
+            // Every cue rule needs a short line (≤ 20 tokens): long running
+            // text skips the match-form words altogether.
+            words: if toks.len() <= MAX_CUE_LINE_TOKENS {
+                norm_words(text)
+            } else {
+                Vec::new()
+            },
             letters,
             arabic,
             latin,

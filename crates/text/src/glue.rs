@@ -256,6 +256,8 @@ pub struct Analysis {
 /// Score the whole word `m` (match form of an Arabic-letter run) and its best
 /// split. `None` when the word is skipped (known and frequent enough, too
 /// short or too long) or cannot be split into known parts.
+// Loop indices are cut positions in the word, used beyond indexing.
+#[allow(clippy::needless_range_loop)]
 pub fn analyze(m: &str, lex: &Lexicon, prm: &Params) -> Option<Analysis> {
     let whole_cb = lex.cb(m);
     if whole_cb.is_some_and(|cb| cb <= prm.known_cb) {

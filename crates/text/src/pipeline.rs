@@ -121,7 +121,10 @@ mod tests {
             assert!(w[0] <= w[1], "origins must not decrease");
         }
         for &o in origins {
-            assert!(input.is_char_boundary(o as usize), "origin {o} off a char boundary");
+            assert!(
+                input.is_char_boundary(o as usize),
+                "origin {o} off a char boundary"
+            );
         }
         for s in &p.sentences {
             assert!(s.start < s.end && s.end <= text.len());

@@ -188,7 +188,7 @@ fn write_text(out: &mut dyn Write, a: &Analysis) -> std::io::Result<()> {
     if !a.removed.is_empty() {
         writeln!(out, "boilerplate removed ({} lines):", a.removed.len())?;
         for r in &a.removed {
-            writeln!(out, "  line {:>3} [{:?}] {}", r.line, r.reason, r.text)?;
+            writeln!(out, "  [{:?}] {}", r.reason, r.text)?;
         }
     }
     if !a.repairs.is_empty() {

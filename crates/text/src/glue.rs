@@ -13,7 +13,10 @@
 //!   before the display letter (so after any diacritics of the previous
 //!   letter), with the origin of that letter.
 
-use crate::lexicon::Lexicon;
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use crate::lexicon::{FxBuild, Lexicon, WordKey};
 use crate::mapped::{Builder, MappedText};
 use crate::matchform::{is_diacritic, match_char};
 
@@ -256,13 +259,75 @@ pub struct Analysis {
 /// Score the whole word `m` (match form of an Arabic-letter run) and its best
 /// split. `None` when the word is skipped (known and frequent enough, too
 /// short or too long) or cannot be split into known parts.
-// Loop indices are cut positions in the word, used beyond indexing.
-#[allow(clippy::needless_range_loop)]
 pub fn analyze(m: &str, lex: &Lexicon, prm: &Params) -> Option<Analysis> {
     let whole_cb = lex.cb(m);
     if whole_cb.is_some_and(|cb| cb <= prm.known_cb) {
         return None;
     }
+    analyze_rest(m, whole_cb, lex, prm)
+}
+
+/// Per-thread memo of [`analyze_rest`] (words recur across documents), keyed
+/// by lexicon identity and thresholds.
+#[derive(Default)]
+struct AnalysisCache {
+    lex: usize,
+    prm: Option<Params>,
+    short: HashMap<WordKey, Option<Analysis>, FxBuild>,
+    long: HashMap<Box<str>, Option<Analysis>, FxBuild>,
+}
+
+thread_local! {
+    static ANALYSIS_CACHE: RefCell<AnalysisCache> = RefCell::new(AnalysisCache::default());
+}
+
+const ANALYSIS_CACHE_MAX: usize = 100_000;
+
+/// [`analyze`] through the per-thread cache.
+fn analyze_cached(m: &str, lex: &Lexicon, prm: &Params) -> Option<Analysis> {
+    let whole_cb = lex.cb(m);
+    if whole_cb.is_some_and(|cb| cb <= prm.known_cb) {
+        return None;
+    }
+    ANALYSIS_CACHE.with(|c| {
+        let mut c = c.borrow_mut();
+        let id = lex as *const Lexicon as usize;
+        if c.lex != id || c.prm.as_ref() != Some(prm) {
+            c.lex = id;
+            c.prm = Some(*prm);
+            c.short.clear();
+            c.long.clear();
+        }
+        match WordKey::new(m) {
+            Some(k) => {
+                if let Some(a) = c.short.get(&k) {
+                    return a.clone();
+                }
+                let a = analyze_rest(m, whole_cb, lex, prm);
+                if c.short.len() >= ANALYSIS_CACHE_MAX {
+                    c.short.clear();
+                }
+                c.short.insert(k, a.clone());
+                a
+            }
+            None => {
+                if let Some(a) = c.long.get(m) {
+                    return a.clone();
+                }
+                let a = analyze_rest(m, whole_cb, lex, prm);
+                if c.long.len() >= ANALYSIS_CACHE_MAX {
+                    c.long.clear();
+                }
+                c.long.insert(m.into(), a.clone());
+                a
+            }
+        }
+    })
+}
+
+// Loop indices are cut positions in the word, used beyond indexing.
+#[allow(clippy::needless_range_loop)]
+fn analyze_rest(m: &str, whole_cb: Option<u16>, lex: &Lexicon, prm: &Params) -> Option<Analysis> {
     // Char boundaries of m: starts[k] = byte offset of char k; starts[n] = len.
     let mut starts: Vec<usize> = m.char_indices().map(|(i, _)| i).collect();
     let n = starts.len();
@@ -402,7 +467,7 @@ impl<'t> DocContext<'t> {
 
 /// Split points (char indices into the match form `m`, ascending) or empty.
 fn split_match(m: &str, lex: &Lexicon, prm: &Params, ctx: Option<&DocContext>) -> Vec<usize> {
-    match analyze(m, lex, prm) {
+    match analyze_cached(m, lex, prm) {
         Some(mut a) => {
             // Document evidence only matters near the decision boundary or
             // to veto a split of a recurring word.

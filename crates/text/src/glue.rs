@@ -599,7 +599,7 @@ pub mod eval {
     use super::*;
 
     /// Scores of one evaluation run.
-    #[derive(Debug, Clone, Copy, Default, PartialEq)]
+    #[derive(Debug, Clone, Default, PartialEq)]
     pub struct GlueScores {
         /// correct / inserted (1.0 when nothing was inserted).
         pub precision: f64,
@@ -614,6 +614,15 @@ pub mod eval {
         pub correct: usize,
         /// Arabic-letter runs (words) in the clean text.
         pub tokens: usize,
+        /// Wrong insertions at a place where repair also splits the untouched
+        /// text: words already glued in the corpus (or split wrongly anyway).
+        pub preexisting: usize,
+        /// correct / (inserted - preexisting): precision on the glue the test
+        /// introduced.
+        pub precision_introduced: f64,
+        /// Sample wrong insertions for inspection: (preexisting?, word with
+        /// `|` at the inserted space).
+        pub examples: Vec<(bool, String)>,
     }
 
     impl GlueScores {
@@ -627,6 +636,12 @@ pub mod eval {
                 1.0
             } else {
                 self.correct as f64 / self.deleted as f64
+            };
+            let fresh = self.inserted - self.preexisting;
+            self.precision_introduced = if fresh == 0 {
+                1.0
+            } else {
+                self.correct as f64 / fresh as f64
             };
             let (p, r) = (self.precision, self.recall);
             self.f1 = if p + r > 0.0 {
@@ -744,12 +759,51 @@ pub mod eval {
     ) -> GlueScores {
         let mut rng = SplitMix64(seed);
         let mut s = GlueScores::default();
+        let mut examples = Vec::new();
+        let mut preexisting = 0;
         for t in texts {
             s.tokens += runs(t).count();
+            // Where repair splits the untouched text (byte offsets in `t` of
+            // the char after each inserted space).
+            let (out, repairs) = repair_with(&MappedText::identity(t), lex, prm);
+            let mut before: Vec<usize> = repairs
+                .iter()
+                .flat_map(|r| r.spaces_at.iter().map(|&p| out.origin_of(p)))
+                .collect();
+            before.sort_unstable();
             let (c, d) = corrupt(t, rate, &mut rng);
-            score_one(&c, &d, lex, prm, &mut s, |_, _| {});
+            score_one(&c, &d, lex, prm, &mut s, |wrong_insert, at| {
+                if !wrong_insert {
+                    return;
+                }
+                // Offset in `t`: one deleted space before every deletion ≤ at.
+                let orig = at + d.partition_point(|&x| x <= at);
+                let pre = before.binary_search(&orig).is_ok();
+                if pre {
+                    preexisting += 1;
+                }
+                if examples.len() < 400 && rng_pick(at) {
+                    examples.push((pre, word_at(&c, at)));
+                }
+            });
         }
+        s.preexisting = preexisting;
+        s.examples = examples;
         s.finish()
+    }
+
+    /// Deterministic 1-in-8 sample of error positions.
+    fn rng_pick(at: usize) -> bool {
+        (at as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 61 == 0
+    }
+
+    /// The whitespace-delimited word of `text` around byte `at`, with `|` at `at`.
+    fn word_at(text: &str, at: usize) -> String {
+        let start = text[..at].rfind(char::is_whitespace).map_or(0, |i| i + 1);
+        let end = text[at..]
+            .find(char::is_whitespace)
+            .map_or(text.len(), |i| at + i);
+        format!("{}|{}", &text[start..at], &text[at..end])
     }
 
     /// Finish scores accumulated with [`score_one`].

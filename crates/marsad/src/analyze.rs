@@ -22,7 +22,8 @@ pub enum Format {
 /// One analysed document plus what the text layer changed (for `--format text`).
 pub struct Analysis {
     pub doc: Document,
-    pub removed: Vec<Removed>,
+    /// Dropped boilerplate lines with their 1-based line number in the raw input.
+    pub removed: Vec<(usize, Removed)>,
     pub repairs: Vec<Repair>,
 }
 
@@ -113,6 +114,17 @@ fn analyze_one(
         ));
     }
     let p = process_cleaned(cleaned, opts, stats.get(&source_key(&d)));
+    let raw_line = |offset: usize| {
+        1 + d.text.as_bytes()[..offset.min(d.text.len())]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count()
+    };
+    let removed = p
+        .removed
+        .iter()
+        .map(|r| (raw_line(r.source_start), r.clone()))
+        .collect();
     if p.sentences.is_empty() {
         return Err(format!(
             "{where_}: empty document (only boilerplate: {} line(s) removed), skipped",
@@ -134,7 +146,7 @@ fn analyze_one(
     };
     Ok(Analysis {
         doc: Document::from_processed(meta, &p),
-        removed: p.removed,
+        removed,
         repairs: p.repairs,
     })
 }
@@ -187,8 +199,8 @@ fn write_text(out: &mut dyn Write, a: &Analysis) -> std::io::Result<()> {
     )?;
     if !a.removed.is_empty() {
         writeln!(out, "boilerplate removed ({} lines):", a.removed.len())?;
-        for r in &a.removed {
-            writeln!(out, "  [{:?}] {}", r.reason, r.text)?;
+        for (line, r) in &a.removed {
+            writeln!(out, "  line {line:>3} [{:?}] {}", r.reason, r.text)?;
         }
     }
     if !a.repairs.is_empty() {

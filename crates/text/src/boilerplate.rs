@@ -33,6 +33,9 @@ pub enum Reason {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Removed {
     pub line: usize,
+    /// Byte offset of the line's start in the raw input (through the origin
+    /// map of the filtered text), so the line can be found in the original.
+    pub source_start: usize,
     pub text: String,
     pub reason: Reason,
 }
@@ -642,6 +645,7 @@ pub fn filter(t: &MappedText, stats: Option<&SourceStats>) -> (MappedText, Vec<R
         match decision[i] {
             Some(reason) => removed.push(Removed {
                 line: i + 1,
+                source_start: t.origin_of(r.start),
                 text: text[r.clone()].to_string(),
                 reason,
             }),

@@ -140,17 +140,16 @@ pub struct CharIndex {
 
 impl CharIndex {
     pub fn new(text: &str) -> Self {
-        let mut chars_before = Vec::with_capacity(text.len() + 1);
+        let mut chars_before = vec![0u32; text.len() + 1];
         let mut n = 0u32;
-        for (i, c) in text.char_indices() {
-            while chars_before.len() <= i {
-                chars_before.push(n);
-            }
-            let _ = c;
+        let mut prev = 0;
+        for (i, _) in text.char_indices().skip(1) {
             n += 1;
+            chars_before[prev + 1..=i].fill(n);
+            prev = i;
         }
-        while chars_before.len() <= text.len() {
-            chars_before.push(n);
+        if !text.is_empty() {
+            chars_before[prev + 1..].fill(n + 1);
         }
         CharIndex { chars_before }
     }

@@ -206,7 +206,7 @@ fn write_text(out: &mut dyn Write, a: &Analysis) -> std::io::Result<()> {
     if !a.repairs.is_empty() {
         writeln!(out, "glued words repaired ({}):", a.repairs.len())?;
         for r in &a.repairs {
-            writeln!(out, "  {} → {}", r.word, split_display(&d.text, r))?;
+            writeln!(out, "  {} → {}", r.word, r.repaired(&d.text))?;
         }
     }
     writeln!(out, "sentences:")?;
@@ -214,31 +214,4 @@ fn write_text(out: &mut dyn Write, a: &Analysis) -> std::io::Result<()> {
         writeln!(out, "  [{i}] {}", d.slice(*s))?;
     }
     writeln!(out)
-}
-
-/// The repaired form of a glued word, read back from the display text.
-fn split_display(text: &str, r: &Repair) -> String {
-    let Some(&first) = r.spaces_at.first() else {
-        return r.word.clone();
-    };
-    // The repaired word starts at most `word.len()` bytes before the first space.
-    let total = r.word.len() + r.spaces_at.len();
-    let start = (first + 1).saturating_sub(r.word.len()).min(first);
-    let mut s = start;
-    while !text.is_char_boundary(s) {
-        s -= 1;
-    }
-    for cand in s..=first {
-        if !text.is_char_boundary(cand) || cand + total > text.len() {
-            continue;
-        }
-        if !text.is_char_boundary(cand + total) {
-            continue;
-        }
-        let piece = &text[cand..cand + total];
-        if piece.replace(' ', "") == r.word {
-            return piece.to_string();
-        }
-    }
-    r.word.clone()
 }

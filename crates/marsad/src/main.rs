@@ -113,13 +113,10 @@ fn main() -> ExitCode {
     }
 }
 
+/// A real calendar date written exactly `YYYY-MM-DD` (the ingest layer's
+/// date parser decides validity; other spellings it accepts are refused here).
 fn valid_date(s: &str) -> bool {
-    let b = s.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
-        return false;
-    }
-    let num = |r: std::ops::Range<usize>| s[r].parse::<u32>().ok();
-    matches!((num(0..4), num(5..7), num(8..10)), (Some(_), Some(m), Some(d)) if (1..=12).contains(&m) && (1..=31).contains(&d))
+    marsad_ingest::normalize_date(s).as_deref() == Some(s)
 }
 
 fn run(cli: Cli) -> Result<ExitCode> {

@@ -20,12 +20,21 @@ use crate::lexicon::{FxBuild, Lexicon, WordKey};
 use crate::mapped::{Builder, MappedText};
 use crate::matchform::{is_diacritic, match_char};
 
-/// One repaired token: the glued word as found and the byte offsets (in the
-/// repaired output text) where spaces were inserted.
+/// One repaired token: the glued word as found, where its repaired form
+/// starts in the output text, and the byte offsets (in the output) where
+/// spaces were inserted.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Repair {
     pub word: String,
+    pub start: usize,
     pub spaces_at: Vec<usize>,
+}
+
+impl Repair {
+    /// The repaired form (`word` with its spaces) in the repaired `output` text.
+    pub fn repaired<'a>(&self, output: &'a str) -> &'a str {
+        &output[self.start..self.start + self.word.len() + self.spaces_at.len()]
+    }
 }
 
 /// Thresholds of the segmentation model (log10 units). [`Params::default`] is
@@ -570,6 +579,7 @@ pub fn repair_with(t: &MappedText, lex: &Lexicon, prm: &Params) -> (MappedText, 
             continue;
         }
         let b = b.get_or_insert_with(|| Builder::with_capacity(s.len() + 16));
+        let start = b.len() + (rs - copied);
         let mut spaces_at = Vec::with_capacity(cuts.len());
         for k in cuts {
             let at = rs + k;
@@ -580,6 +590,7 @@ pub fn repair_with(t: &MappedText, lex: &Lexicon, prm: &Params) -> (MappedText, 
         }
         repairs.push(Repair {
             word: s[rs..re].to_string(),
+            start,
             spaces_at,
         });
     }
@@ -930,6 +941,31 @@ mod tests {
         assert_eq!(out.origin_of(0), 2);
         assert_eq!(out.origin_of("في".len()), 2 + "في".len());
         assert_eq!(out.origin_of(out.text().len()), src.len());
+    }
+
+    #[test]
+    fn repairs_point_at_their_repaired_form() {
+        let cases = [
+            (
+                "قال إن موسكووواشنطن تختلفان",
+                vec![("موسكووواشنطن", "موسكو وواشنطن")],
+            ),
+            (
+                "فيسيناء ثم الولاياتالمتحدة.",
+                vec![
+                    ("فيسيناء", "في سيناء"),
+                    ("الولاياتالمتحدة", "الولايات المتحدة"),
+                ],
+            ),
+        ];
+        for (input, want) in cases {
+            let (out, repairs) = repair(&MappedText::identity(input), lex());
+            let got: Vec<(&str, &str)> = repairs
+                .iter()
+                .map(|r| (r.word.as_str(), r.repaired(out.text())))
+                .collect();
+            assert_eq!(got, want, "{input}");
+        }
     }
 
     #[test]

@@ -58,19 +58,6 @@ impl MappedText {
             .unwrap_or(self.origin[self.origin.len() - 1]);
         start..(end as usize).max(start)
     }
-
-    /// Re-express `self` (derived from `earlier.text()`) relative to `earlier`'s source.
-    pub fn compose(self, earlier: &MappedText) -> MappedText {
-        let origin = self
-            .origin
-            .iter()
-            .map(|&o| earlier.origin[(o as usize).min(earlier.origin.len() - 1)])
-            .collect();
-        MappedText {
-            text: self.text,
-            origin,
-        }
-    }
 }
 
 /// Incremental construction of a [`MappedText`].

@@ -198,13 +198,17 @@ fn write_text(out: &mut dyn Write, a: &Analysis) -> std::io::Result<()> {
         d.text.chars().count()
     )?;
     if !a.removed.is_empty() {
-        writeln!(out, "boilerplate removed ({} lines):", a.removed.len())?;
+        writeln!(
+            out,
+            "boilerplate lines removed: {} (numbered as in the document's text)",
+            a.removed.len()
+        )?;
         for (line, r) in &a.removed {
             writeln!(out, "  line {line:>3} [{:?}] {}", r.reason, r.text)?;
         }
     }
     if !a.repairs.is_empty() {
-        writeln!(out, "glued words repaired ({}):", a.repairs.len())?;
+        writeln!(out, "glued words repaired: {}", a.repairs.len())?;
         for r in &a.repairs {
             writeln!(out, "  {} → {}", r.word, r.repaired(&d.text))?;
         }

@@ -5,7 +5,9 @@ use std::io::Write;
 
 use rayon::prelude::*;
 
-use marsad_doc::{Document, Meta, Source};
+use marsad_doc::{CharIndex, Document, Entity, EntityType, Meta, Mention, Source};
+use marsad_kb::Kind;
+use marsad_recognize::{Found, Recognizer};
 use marsad_ingest::{InputError, RawDoc};
 use marsad_text::boilerplate::{Removed, SourceStats};
 use marsad_text::glue::Repair;
@@ -52,6 +54,7 @@ pub fn analyze_docs(
     inputs: Vec<Result<RawDoc, InputError>>,
     published: Option<&str>,
     opts: &Options,
+    rec: Option<&Recognizer>,
     mut on_error: impl FnMut(&str),
 ) -> Outcome {
     let mut errors = Vec::new();
@@ -80,7 +83,7 @@ pub fn analyze_docs(
     let results: Vec<Result<Analysis, String>> = docs
         .into_par_iter()
         .zip(cleaned)
-        .map(|(d, c)| analyze_one(d, c, published, opts, &stats))
+        .map(|(d, c)| analyze_one(d, c, published, opts, rec, &stats))
         .collect();
     let mut analyses = Vec::new();
     for r in results {
@@ -100,6 +103,7 @@ fn analyze_one(
     cleaned: MappedText,
     published: Option<&str>,
     opts: &Options,
+    rec: Option<&Recognizer>,
     stats: &HashMap<String, SourceStats>,
 ) -> Result<Analysis, String> {
     let where_ = match (&d.path, d.line) {
@@ -144,11 +148,60 @@ fn analyze_one(
             url: d.url,
         },
     };
+    let day = meta
+        .published
+        .as_deref()
+        .and_then(|d| marsad_kb::parse_date(d, false));
+    let mut doc = Document::from_processed(meta, &p);
+    if let Some(rec) = rec {
+        let found = rec.recognize(p.text.text(), &p.tokens, day);
+        doc.entities = entities(&doc.text, &found);
+    }
     Ok(Analysis {
-        doc: Document::from_processed(meta, &p),
+        doc,
         removed,
         repairs: p.repairs,
     })
+}
+
+/// The contract's entity type of a knowledge-base kind.
+pub fn entity_type(k: Kind) -> EntityType {
+    match k {
+        Kind::Person => EntityType::Person,
+        Kind::Country => EntityType::Country,
+        Kind::Organization => EntityType::Organization,
+        Kind::Location => EntityType::Location,
+        Kind::Group => EntityType::Group,
+        Kind::Other => EntityType::Other,
+    }
+}
+
+/// Recognised entities (byte spans) as contract entities (char offsets).
+pub fn entities(text: &str, found: &[Found]) -> Vec<Entity> {
+    let idx = CharIndex::new(text);
+    found
+        .iter()
+        .map(|f| Entity {
+            id: f.id.clone(),
+            kind: entity_type(f.kind),
+            name_en: f.name_en.clone(),
+            name_ar: f.name_ar.clone(),
+            country: f.country.clone(),
+            in_kb: f.in_kb,
+            mentions: f
+                .mentions
+                .iter()
+                .map(|m| {
+                    let s = idx.span(m.span.start, m.span.end);
+                    Mention {
+                        start: s.start,
+                        end: s.end,
+                        text: text[m.span.clone()].to_string(),
+                    }
+                })
+                .collect(),
+        })
+        .collect()
 }
 
 /// Write analyses in `format`.
@@ -211,6 +264,26 @@ fn write_text(out: &mut dyn Write, a: &Analysis) -> std::io::Result<()> {
         writeln!(out, "glued words repaired: {}", a.repairs.len())?;
         for r in &a.repairs {
             writeln!(out, "  {} → {}", r.word, r.repaired(&d.text))?;
+        }
+    }
+    if !d.entities.is_empty() {
+        writeln!(out, "entities: {}", d.entities.len())?;
+        for e in &d.entities {
+            let mut seen: Vec<&str> = Vec::new();
+            for m in &e.mentions {
+                if !seen.contains(&m.text.as_str()) {
+                    seen.push(&m.text);
+                }
+            }
+            writeln!(
+                out,
+                "  {:<13} {:<34} {} ×{}: {}",
+                format!("{:?}", e.kind).to_uppercase(),
+                e.id,
+                e.name_en.as_deref().unwrap_or(&e.name_ar),
+                e.mentions.len(),
+                seen.join(" | ")
+            )?;
         }
     }
     writeln!(out, "sentences:")?;

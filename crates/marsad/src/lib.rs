@@ -5,3 +5,4 @@ pub mod analyze;
 pub mod bench;
 pub mod error;
 pub mod eval;
+pub mod ner;

@@ -8,6 +8,9 @@ use anyhow::{Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 
 use marsad::analyze::{self, Format};
+use marsad_kb::{Kb, Kind};
+use marsad_recognize::tagger::{self, Tagger};
+use marsad_recognize::Recognizer;
 use marsad::error::{user, UserError};
 
 #[derive(Parser)]
@@ -51,6 +54,38 @@ enum Command {
         /// Do not split glued words.
         #[arg(long)]
         no_glue_repair: bool,
+        /// Recognise names with the knowledge base and rules only (no learned tagger).
+        #[arg(long)]
+        no_tagger: bool,
+    },
+    /// The knowledge base of actors (data/kb/*.tsv).
+    #[command(subcommand)]
+    Kb(KbCommand),
+    /// Named-entity tags for a CoNLL file: one token per line (first column),
+    /// blank line between sentences; prints `token TAG` (BIO over PERS LOC ORG MISC).
+    Ner {
+        /// CoNLL file, or `-` for stdin.
+        #[arg(long, value_name = "FILE|-")]
+        conll: String,
+        /// Knowledge base and rules only (no learned tagger).
+        #[arg(long)]
+        no_tagger: bool,
+    },
+    /// Train the name tagger on ANERcorp-style data (`token TAG` lines) and
+    /// write the model; `--cv K` reports K-fold cross-validated entity F1 instead.
+    TrainNer {
+        #[arg(long, default_value = "../shared/data/anercorp/ANERCorp_CamelLab_train.txt")]
+        data: PathBuf,
+        /// Where to write the model.
+        #[arg(long, default_value = "data/models/ner.bin")]
+        out: PathBuf,
+        #[arg(long, default_value_t = 8)]
+        epochs: usize,
+        #[arg(long, default_value_t = 2015)]
+        seed: u64,
+        /// Cross-validate with K folds; writes no model.
+        #[arg(long, value_name = "K")]
+        cv: Option<usize>,
     },
     /// Measure text-layer throughput (per core) on SaudiNewsNet zips.
     Bench {
@@ -64,6 +99,23 @@ enum Command {
     /// Measure extraction quality.
     #[command(subcommand)]
     Eval(EvalCommand),
+}
+
+#[derive(Subcommand)]
+enum KbCommand {
+    /// Validate the data files (all errors with file:line); also lists ambiguous names.
+    Check {
+        /// Directory of *.tsv files (default: the knowledge base built into marsad).
+        #[arg(long)]
+        dir: Option<PathBuf>,
+    },
+    /// Look up entries by Arabic or English name, variant or id.
+    Find { query: String },
+    /// List entries (id, type, names), optionally of one type.
+    List {
+        #[arg(long, value_name = "TYPE")]
+        r#type: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -113,6 +165,143 @@ fn main() -> ExitCode {
     }
 }
 
+fn builtin_kb() -> Result<&'static Kb> {
+    Kb::builtin().map_err(|e| anyhow::anyhow!("the built-in knowledge base is invalid: {e}"))
+}
+
+fn builtin_tagger() -> Result<&'static Tagger> {
+    Tagger::builtin().map_err(|e| anyhow::anyhow!("the built-in NER model is invalid: {e}"))
+}
+
+/// Read a UTF-8 text file; problems are the user's (exit code 2).
+fn read_text_file(path: &str) -> Result<String> {
+    let b = std::fs::read(path).map_err(|e| user(format!("{path}: {e}")))?;
+    String::from_utf8(b).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let line = 1 + e.as_bytes()[..at].iter().filter(|&&b| b == b'\n').count();
+        user(format!("{path}:{line}: not valid UTF-8"))
+    })
+}
+
+fn kb_command(cmd: KbCommand) -> Result<ExitCode> {
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    match cmd {
+        KbCommand::Check { dir } => {
+            let loaded;
+            let kb: &Kb = match &dir {
+                Some(d) => {
+                    if !d.is_dir() {
+                        return Err(user(format!("{}: not a directory", d.display())));
+                    }
+                    match Kb::load_dir(d) {
+                        Ok(k) => {
+                            loaded = k;
+                            &loaded
+                        }
+                        Err(e) => {
+                            eprintln!("marsad: {e}");
+                            return Ok(ExitCode::from(1));
+                        }
+                    }
+                }
+                None => match Kb::builtin() {
+                    Ok(k) => k,
+                    Err(e) => {
+                        eprintln!("marsad: {e}");
+                        return Ok(ExitCode::from(1));
+                    }
+                },
+            };
+            for (f, n) in &kb.files {
+                writeln!(out, "{f}: {n} rows")?;
+            }
+            let mut by_kind: Vec<(Kind, usize)> = Vec::new();
+            for e in &kb.entries {
+                match by_kind.iter_mut().find(|(k, _)| *k == e.kind) {
+                    Some(x) => x.1 += 1,
+                    None => by_kind.push((e.kind, 1)),
+                }
+            }
+            by_kind.sort_by_key(|x| std::cmp::Reverse(x.1));
+            let kinds: Vec<String> = by_kind.iter().map(|(k, n)| format!("{n} {k}")).collect();
+            writeln!(
+                out,
+                "ok: {} entries ({}), {} offices, {} role phrases, {} name keys",
+                kb.entries.len(),
+                kinds.join(", "),
+                kb.offices.len(),
+                kb.phrases.len(),
+                kb.key_count()
+            )?;
+            let amb = kb.ambiguous();
+            if !amb.is_empty() {
+                writeln!(out, "ambiguous names ({}; the first entry wins):", amb.len())?;
+                for (k, ids) in amb {
+                    writeln!(out, "  {k}: {}", ids.join(", "))?;
+                }
+            }
+        }
+        KbCommand::Find { query } => {
+            let kb = builtin_kb()?;
+            let hits = kb.find(&query);
+            if hits.is_empty() {
+                writeln!(out, "no entry matches {query:?}")?;
+                out.flush()?;
+                return Ok(ExitCode::from(1));
+            }
+            for i in hits.into_iter().take(20) {
+                let e = kb.entry(i);
+                writeln!(out, "{}  {}  {} / {}", e.id, e.kind, e.name_en, e.name_ar)?;
+                if !e.variants.is_empty() {
+                    writeln!(out, "    variants: {}", e.variants.join(" | "))?;
+                }
+                if let Some(c) = &e.country {
+                    writeln!(out, "    country: {c}   sector: {}", e.sectors.join(","))?;
+                }
+                if !e.nisba.is_empty() {
+                    writeln!(out, "    nisba: {}", e.nisba.join(" | "))?;
+                }
+                if !e.metonyms.is_empty() {
+                    writeln!(out, "    metonyms: {}", e.metonyms.join(" | "))?;
+                }
+                for o in kb.offices_of(i) {
+                    let to = if o.to == u32::MAX {
+                        "present".to_string()
+                    } else {
+                        o.to.to_string()
+                    };
+                    writeln!(
+                        out,
+                        "    {} of {}: {} – {}",
+                        o.role.as_str(),
+                        kb.entry(o.of).id,
+                        o.from,
+                        to
+                    )?;
+                }
+                writeln!(out, "    defined at {}:{}", e.file, e.line)?;
+            }
+        }
+        KbCommand::List { r#type } => {
+            let kb = builtin_kb()?;
+            let want = match &r#type {
+                Some(t) => Some(Kind::parse(&t.to_ascii_uppercase()).ok_or_else(|| {
+                    user(format!(
+                        "--type {t:?}: expected COUNTRY, PERSON, ORGANIZATION, LOCATION, GROUP or OTHER"
+                    ))
+                })?),
+                None => None,
+            };
+            for e in kb.entries.iter().filter(|e| want.is_none_or(|k| e.kind == k)) {
+                writeln!(out, "{}\t{}\t{}\t{}", e.id, e.kind, e.name_en, e.name_ar)?;
+            }
+        }
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
 /// A real calendar date written exactly `YYYY-MM-DD` (the ingest layer's
 /// date parser decides validity; other spellings it accepts are refused here).
 fn valid_date(s: &str) -> bool {
@@ -127,6 +316,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             published,
             keep_boilerplate,
             no_glue_repair,
+            no_tagger,
         } => {
             if let Some(p) = &published {
                 if !valid_date(p) {
@@ -148,11 +338,15 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 repair_glue: !no_glue_repair,
                 tokenize: true,
             };
+            let kb = builtin_kb()?;
+            let tagger = if no_tagger { None } else { Some(builtin_tagger()?) };
+            let rec = Recognizer::new(kb, tagger);
             let inputs = marsad_ingest::read_inputs(&paths);
             let outcome = analyze::analyze_docs(
                 inputs.into_iter().collect(),
                 published.as_deref(),
                 &opts,
+                Some(&rec),
                 |msg| eprintln!("marsad: {msg}"),
             );
             let format = match format {
@@ -172,6 +366,78 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 );
                 return Ok(ExitCode::from(1));
             }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Kb(cmd) => kb_command(cmd),
+        Command::Ner { conll, no_tagger } => {
+            let text = if conll == "-" {
+                let mut s = String::new();
+                io::Read::read_to_string(&mut io::stdin(), &mut s)
+                    .map_err(|e| user(format!("<stdin>: {e}")))?;
+                s
+            } else {
+                read_text_file(&conll)?
+            };
+            let name = if conll == "-" { "<stdin>" } else { conll.as_str() };
+            let sents = tagger::read_conll(name, &text, false).map_err(|e| user(e.to_string()))?;
+            let kb = builtin_kb()?;
+            let tg = if no_tagger { None } else { Some(builtin_tagger()?) };
+            let rec = Recognizer::new(kb, tg);
+            let stdout = io::stdout();
+            let mut out = BufWriter::new(stdout.lock());
+            for (i, s) in sents.iter().enumerate() {
+                if i > 0 {
+                    writeln!(out)?;
+                }
+                let tags = marsad::ner::tag_words(&rec, &s.words);
+                for (w, t) in s.words.iter().zip(tags) {
+                    writeln!(out, "{w} {}", t.to_conll())?;
+                }
+            }
+            out.flush()?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::TrainNer {
+            data,
+            out,
+            epochs,
+            seed,
+            cv,
+        } => {
+            let name = data.display().to_string();
+            let text = read_text_file(&name)?;
+            let examples = tagger::read_conll(&name, &text, true).map_err(|e| user(e.to_string()))?;
+            if examples.is_empty() {
+                return Err(user(format!("{name}: no sentences")));
+            }
+            let kb = builtin_kb()?;
+            let tokens: usize = examples.iter().map(|e| e.words.len()).sum();
+            eprintln!("{name}: {} sentences, {tokens} tokens", examples.len());
+            if let Some(k) = cv {
+                if k < 2 || k > examples.len() {
+                    return Err(user("--cv K needs 2 <= K <= number of sentences"));
+                }
+                let s = marsad::ner::cross_validate(kb, &examples, k, epochs, seed);
+                print!(
+                    "{}",
+                    marsad::ner::render_scores(
+                        &format!("{k}-fold cross-validated entity scores (conlleval spans), {epochs} epochs, tagger with KB features"),
+                        &s
+                    )
+                );
+                return Ok(ExitCode::SUCCESS);
+            }
+            let started = std::time::Instant::now();
+            let t = marsad::ner::train(kb, &examples, epochs, seed);
+            let bytes = t.to_bytes();
+            std::fs::write(&out, &bytes).with_context(|| format!("writing {}", out.display()))?;
+            eprintln!(
+                "wrote {} ({} features, {} bytes) in {:.1} s",
+                out.display(),
+                t.features(),
+                bytes.len(),
+                started.elapsed().as_secs_f64()
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::Bench { corpus, zips } => {

@@ -14,10 +14,14 @@ fn root() -> PathBuf {
 
 fn analyze_path(p: &Path) -> (Vec<Analysis>, Vec<String>) {
     let inputs = marsad_ingest::read_inputs(&[p.display().to_string()]);
+    let kb = marsad_kb::Kb::builtin().expect("built-in knowledge base");
+    let tagger = marsad_recognize::Tagger::builtin().expect("built-in model");
+    let rec = marsad_recognize::Recognizer::new(kb, Some(tagger));
     let out = analyze_docs(
         inputs.into_iter().collect(),
         None,
         &Options::default(),
+        Some(&rec),
         |_| {},
     );
     (out.analyses, out.errors)

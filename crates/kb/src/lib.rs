@@ -91,19 +91,21 @@ pub enum Role {
     DefenceMinister,
     InteriorMinister,
     CrownPrince,
+    SupremeLeader,
     SecretaryGeneral,
     Envoy,
     Spokesperson,
 }
 
 impl Role {
-    pub const ALL: [Role; 9] = [
+    pub const ALL: [Role; 10] = [
         Role::HeadOfState,
         Role::HeadOfGovernment,
         Role::ForeignMinister,
         Role::DefenceMinister,
         Role::InteriorMinister,
         Role::CrownPrince,
+        Role::SupremeLeader,
         Role::SecretaryGeneral,
         Role::Envoy,
         Role::Spokesperson,
@@ -117,6 +119,7 @@ impl Role {
             Role::DefenceMinister => "defence_minister",
             Role::InteriorMinister => "interior_minister",
             Role::CrownPrince => "crown_prince",
+            Role::SupremeLeader => "supreme_leader",
             Role::SecretaryGeneral => "secretary_general",
             Role::Envoy => "envoy",
             Role::Spokesperson => "spokesperson",

@@ -2,6 +2,8 @@
 
 use std::time::{Duration, Instant};
 
+use marsad_kb::Kb;
+use marsad_recognize::{Recognizer, Tagger};
 use marsad_text::{boilerplate, glue, normalize, sentence, token, Lexicon, MappedText};
 
 /// Throughput of each stage over a set of documents, measured on one thread.
@@ -15,6 +17,15 @@ pub struct Report {
     pub boilerplate: Duration,
     pub glue: Duration,
     pub split_tokenize: Duration,
+    /// Entity recognition with the knowledge base and rules only.
+    pub recognize: Duration,
+    /// Entity recognition with the learned tagger as well.
+    pub recognize_tagger: Duration,
+    /// Entities found (with the tagger).
+    pub entities: usize,
+    /// One-time loading of the knowledge base and of the model.
+    pub kb_load: Duration,
+    pub model_load: Duration,
 }
 
 fn mbps(bytes: usize, d: Duration) -> f64 {
@@ -61,6 +72,21 @@ impl Report {
             "whole text layer",
             self.full_mbps()
         );
+        let tps = |d: Duration| self.tokens as f64 / d.as_secs_f64().max(1e-9);
+        s += &format!(
+            "entity recognition, 1 thread ({} entities found):\n  {:<28} {:>8.1} ms  {:>10.0} tokens/s per core\n  {:<28} {:>8.1} ms  {:>10.0} tokens/s per core\n  {:<28} {:>8.1} ms\n  {:<28} {:>8.1} ms\n",
+            self.entities,
+            "knowledge base + rules",
+            self.recognize.as_secs_f64() * 1e3,
+            tps(self.recognize),
+            "with the learned tagger",
+            self.recognize_tagger.as_secs_f64() * 1e3,
+            tps(self.recognize_tagger),
+            "load knowledge base",
+            self.kb_load.as_secs_f64() * 1e3,
+            "load NER model",
+            self.model_load.as_secs_f64() * 1e3,
+        );
         s
     }
 }
@@ -69,6 +95,12 @@ impl Report {
 /// (as `analyze` does), timing each stage separately.
 pub fn run(texts: &[String]) -> Report {
     let lex = Lexicon::builtin(); // load outside the timed region
+    let t = Instant::now();
+    let kb = Kb::builtin().ok();
+    let kb_load = t.elapsed();
+    let t = Instant::now();
+    let tagger = Tagger::builtin().ok();
+    let model_load = t.elapsed();
     let mut r = Report {
         docs: texts.len(),
         bytes: texts.iter().map(String::len).sum(),
@@ -78,6 +110,11 @@ pub fn run(texts: &[String]) -> Report {
         boilerplate: Duration::ZERO,
         glue: Duration::ZERO,
         split_tokenize: Duration::ZERO,
+        recognize: Duration::ZERO,
+        recognize_tagger: Duration::ZERO,
+        entities: 0,
+        kb_load,
+        model_load,
     };
     for text in texts {
         let t = Instant::now();
@@ -94,6 +131,15 @@ pub fn run(texts: &[String]) -> Report {
         r.boilerplate += t2 - t1;
         r.glue += t3 - t2;
         r.split_tokenize += t4 - t3;
+        if let Some(kb) = kb {
+            let t5 = Instant::now();
+            let _ = Recognizer::new(kb, None).recognize(repaired.text(), &tokens, Some(20150101));
+            let t6 = Instant::now();
+            let f = Recognizer::new(kb, tagger).recognize(repaired.text(), &tokens, Some(20150101));
+            r.recognize += t6 - t5;
+            r.recognize_tagger += t6.elapsed();
+            r.entities += f.len();
+        }
         r.tokens += tokens.len();
         r.sentences += s.len();
     }

@@ -354,6 +354,17 @@ impl Sent {
         out.push(fh(28, &format!("{p2}|{p1}")));
         out.push(fh(29, &format!("{t1}|{w}")));
         out.push(fh(30, &format!("{t1}|{}", self.kb[i])));
+        out.push(fh(31, &format!("{}|{w}", self.word(ii - 1))));
+        out.push(fh(32, &format!("{w}|{}", self.word(ii + 1))));
+        let suf = |j: isize| -> String {
+            let x = self.word(j);
+            let c: Vec<char> = x.chars().collect();
+            c[c.len().saturating_sub(2)..].iter().collect()
+        };
+        out.push(fh(33, &suf(ii - 1)));
+        out.push(fh(34, &suf(ii + 1)));
+        out.push(fh(35, &format!("{t1}|{}", self.band[i])));
+        out.push(fh(36, &format!("{}|{}", self.cue[i], self.band[i])));
     }
 }
 

@@ -35,7 +35,8 @@ pub fn candidates(n: &str) -> Vec<(Cow<'_, str>, usize)> {
     for (b, s) in bases {
         if let Some(r) = b.strip_prefix("لل") {
             if r.chars().count() >= 2 {
-                out.push((Cow::Owned(format!("ال{r}")), s + 1));
+                // The mention keeps the ل (`للشيعة`, not `لشيعة`).
+                out.push((Cow::Owned(format!("ال{r}")), s));
             }
             continue;
         }

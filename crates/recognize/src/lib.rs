@@ -201,6 +201,24 @@ impl<'k> Recognizer<'k> {
             a = b;
         }
         self.surnames(&mut doc);
+        // A name used for a vehicle anywhere in the document is the vehicle
+        // everywhere (`هاري ترومان` after `حاملة الطائرات “هاري ترومان”`).
+        let vehicles: Vec<(String, usize)> = doc
+            .found
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| f.id.starts_with("new:other:"))
+            .map(|(i, f)| (f.id["new:other:".len()..].to_string(), i))
+            .collect();
+        for (key, vi) in vehicles {
+            for i in 0..doc.found.len() {
+                let f = &doc.found[i];
+                if i != vi && !f.in_kb && f.kind == Kind::Person && f.id.ends_with(&format!(":{key}")) {
+                    let ms = std::mem::take(&mut doc.found[i].mentions);
+                    doc.found[vi].mentions.extend(ms);
+                }
+            }
+        }
         let mut found = doc.found;
         for f in &mut found {
             f.mentions.sort_by_key(|m| (m.span.start, m.span.end));
@@ -255,11 +273,11 @@ impl<'k> Recognizer<'k> {
                     match kind {
                         PhraseKind::Office(role) => {
                             last_office = Some(role);
-                            j = self.office(doc, &ms, j, role, range.end, &adjacent);
+                            j = self.office(doc, &ms, j, role, range.end, &adjacent, &tag_at);
                         }
                         PhraseKind::Counterpart => {
                             let role = last_office.unwrap_or(Role::HeadOfState);
-                            j = self.office(doc, &ms, j, role, range.end, &adjacent);
+                            j = self.office(doc, &ms, j, role, range.end, &adjacent, &tag_at);
                         }
                         PhraseKind::Title(k) => {
                             j = self.title(doc, &ms, j, k, range.end, &tag_at);
@@ -308,6 +326,7 @@ impl<'k> Recognizer<'k> {
         role: Role,
         end: usize,
         adjacent: &dyn Fn(&[Match], usize, usize) -> Option<usize>,
+        tag_at: &dyn Fn(usize) -> Tag,
     ) -> usize {
         let kb = self.kb;
         let phrase = ms[j].clone();
@@ -343,8 +362,13 @@ impl<'k> Recognizer<'k> {
                 }
             }
         }
-        // An unknown name right after (`وزير الخارجية التركي مولود …`).
+        // An unknown name right after (`وزير الخارجية التركي مولود …`): the
+        // tagger must agree, or the word must be unknown to the lexicon.
         let name = self.name_after(doc, after, end, ms.get(k).map(|m| m.a));
+        let name = match name.clone().next() {
+            Some(first) if self.person_evidence(doc, first, tag_at) => name,
+            _ => after..after,
+        };
         if !name.is_empty() {
             let country = of.and_then(|e| kb.entry(e).country.clone());
             if let Some(i) = doc.add_new(Kind::Person, name, country) {
@@ -459,6 +483,11 @@ impl<'k> Recognizer<'k> {
             return k;
         }
         let next_match = ms.get(k).map(|m| m.a);
+        // A known name in quotes (`تنظيم “داعش”`): the match speaks for itself.
+        if at < end && is_open_quote(doc.tokens[at].norm()) && next_match == Some(at + 1) {
+            doc.claim(phrase.a..phrase.b);
+            return k;
+        }
         let name = if at < end && is_open_quote(doc.tokens[at].norm()) {
             quoted(doc.tokens, at, end)
         } else if kind == Kind::Person {
@@ -505,7 +534,21 @@ impl<'k> Recognizer<'k> {
         if !name.is_empty() {
             doc.claim(phrase.a..phrase.b);
             doc.add_new(Kind::Other, name.clone(), None);
-            while ms.get(k).is_some_and(|m| m.a < name.end) {
+            let mut last = name.end;
+            // More quoted names joined by و (`“شارل ديغول” و“هاري ترومان”`).
+            while last + 2 < end
+                && is_close_quote(doc.tokens[last].norm())
+                && doc.tokens[last + 1].norm() == "و"
+                && is_open_quote(doc.tokens[last + 2].norm())
+            {
+                let more = quoted(doc.tokens, last + 2, end);
+                if more.is_empty() {
+                    break;
+                }
+                doc.add_new(Kind::Other, more.clone(), None);
+                last = more.end;
+            }
+            while ms.get(k).is_some_and(|m| m.a < last) {
                 k += 1;
             }
         }
@@ -526,6 +569,10 @@ impl<'k> Recognizer<'k> {
             if fw.contains(n) || doc.claimed[e] {
                 break;
             }
+            // Names after a title carry no clitics (`بتكليف`, `للحديث`, `بدوره`).
+            if t.segments.len() > 1 {
+                break;
+            }
             let prev = if e > at { doc.tokens[e - 1].norm() } else { "" };
             let after_abd = matches!(prev, "عبد" | "ابو" | "ابن" | "بن" | "بنت" | "ابي");
             if n.starts_with("ال") && !after_abd {
@@ -543,6 +590,16 @@ impl<'k> Recognizer<'k> {
             e -= 1;
         }
         at..e
+    }
+
+    /// Evidence that token `i` starts a person name: the tagger says so, or
+    /// (without a tagger) the lexicon does not know the word.
+    fn person_evidence(&self, doc: &Doc, i: usize, tag_at: &dyn Fn(usize) -> Tag) -> bool {
+        if self.tagger.is_some() {
+            matches!(tag_at(i), Tag::B(tagger::Label::Pers) | Tag::I(tagger::Label::Pers))
+        } else {
+            Lexicon::builtin().cb(doc.tokens[i].norm()).is_none()
+        }
     }
 
     /// Tagger spans that look like names: not only function words, not one
@@ -594,6 +651,27 @@ impl<'k> Recognizer<'k> {
         }
         if last.is_empty() {
             return;
+        }
+        // A new one-word person that is the surname of a fuller name joins it
+        // (`الرئيس هولاند` after `فرنسوا هولاند`).
+        let mut merged = Vec::new();
+        for (i, f) in doc.found.iter().enumerate() {
+            if f.in_kb {
+                continue;
+            }
+            let key = name_key(&f.name_ar);
+            if key.contains(' ') {
+                continue;
+            }
+            if let Some(Some(target)) = last.get(&key) {
+                if *target != i {
+                    merged.push((i, *target));
+                }
+            }
+        }
+        for (from, to) in merged {
+            let ms = std::mem::take(&mut doc.found[from].mentions);
+            doc.found[to].mentions.extend(ms);
         }
         for (ti, t) in doc.tokens.iter().enumerate() {
             if doc.claimed[ti] || t.kind != TokenKind::Arabic {
@@ -683,7 +761,7 @@ person:francois-hollande\thead_of_state\tcountry:FRA\t2012-05-15\t2017-05-14\n";
     fn table() {
         let kb = kb();
         let d2015 = Some(20151124);
-        let cases: [(&str, Option<Day>, &[(&str, &[&str])]); 12] = [
+        let cases: [(&str, Option<Day>, &[(&str, &[&str])]); 15] = [
             ("زار لافروف بروسيا ولواشنطن.", d2015, &[("person:sergey-lavrov", &["لافروف"]), ("country:RUS", &["روسيا"]), ("country:USA", &["واشنطن"])]),
             ("قالت الولايات المتحدة وتركيا إن الكرملين يكذب.", d2015, &[("country:USA", &["الولايات المتحدة"]), ("country:TUR", &["تركيا"]), ("country:RUS", &["الكرملين"])]),
             ("استهدفت الضربات الجوية الروسية مواقع داعش.", d2015, &[("country:RUS", &["الروسية"]), ("group:isis", &["داعش"])]),
@@ -694,6 +772,9 @@ person:francois-hollande\thead_of_state\tcountry:FRA\t2012-05-15\t2017-05-14\n";
             ("وقال الجنرال روبرت أوتو إن أوتو لن يستقيل.", d2015, &[("new:person:روبرت_اوتو", &["روبرت أوتو", "أوتو"])]),
             ("أبحرت حاملة الطائرات “شارل ديغول” نحو سوريا.", d2015, &[("new:other:شارل_ديغول", &["شارل ديغول"])]),
             ("وصل الطراد “موسكو” إلى الساحل.", d2015, &[("new:other:موسكو", &["موسكو"])]),
+            ("أبحرت حاملتا الطائرات “شارل ديغول” و“هاري ترومان”، وقال ترومان شيئا.", d2015, &[("new:other:شارل_ديغول", &["شارل ديغول"]), ("new:other:هاري_ترومان", &["هاري ترومان"])]),
+            ("قال الرئيس بدوره إن تنظيم “داعش” خطير.", d2015, &[("group:isis", &["داعش"])]),
+            ("واجتمع الرئيس الفرنسي فرانسوا هولاند مع الرئيس بوتين، وقال الرئيس إن الحرب طويلة.", d2015, &[("person:francois-hollande", &["الرئيس الفرنسي", "فرانسوا هولاند"]), ("person:vladimir-putin", &["الرئيس", "بوتين", "الرئيس"])]),
             ("كتبت صحيفة “ستامبا” أن باريس قلقة.", d2015, &[("new:organization:ستامبا", &["ستامبا"]), ("country:FRA", &["باريس"])]),
             ("قال المؤرخ الروسي العسكري ميخائيل ماغيكوف إن الأمر خطير.", d2015, &[("country:RUS", &["الروسي"]), ("new:person:ميخائيل_ماغيكوف", &["ميخائيل ماغيكوف"])]),
         ];

@@ -120,6 +120,17 @@ enum KbCommand {
 
 #[derive(Subcommand)]
 enum EvalCommand {
+    /// Entity recognition and linking against gold (document, entity id) pairs.
+    Entities {
+        /// Gold file: `doc<TAB>entity` rows.
+        #[arg(long, default_value = "eval/gold/entities-examples.tsv")]
+        gold: PathBuf,
+        /// Documents to analyse (default: examples/).
+        paths: Vec<String>,
+        /// Knowledge base and rules only.
+        #[arg(long)]
+        no_tagger: bool,
+    },
     /// Glued-word repair: delete random spaces from SaudiNewsNet text, repair,
     /// report precision/recall of the re-inserted spaces.
     Glue {
@@ -451,6 +462,33 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 .context("reading the corpus")?;
             let _ = marsad::bench::run(&texts[..texts.len().min(200)]);
             print!("{}", marsad::bench::run(&texts).render());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Eval(EvalCommand::Entities {
+            gold,
+            mut paths,
+            no_tagger,
+        }) => {
+            let gold = marsad::eval::read_entity_gold(&gold)?;
+            if paths.is_empty() {
+                paths.push("examples".into());
+            }
+            for p in &paths {
+                if !std::path::Path::new(p).exists() {
+                    return Err(user(format!("{p}: no such file or directory")));
+                }
+            }
+            let kb = builtin_kb()?;
+            let tg = if no_tagger { None } else { Some(builtin_tagger()?) };
+            let rec = Recognizer::new(kb, tg);
+            let outcome = analyze::analyze_docs(
+                marsad_ingest::read_inputs(&paths),
+                None,
+                &marsad_text::Options::default(),
+                Some(&rec),
+                |msg| eprintln!("marsad: {msg}"),
+            );
+            print!("{}", marsad::eval::entities(&gold, &outcome.analyses));
             Ok(ExitCode::SUCCESS)
         }
         Command::Eval(EvalCommand::Glue {

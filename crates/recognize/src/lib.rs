@@ -25,7 +25,7 @@ use std::ops::Range;
 use std::sync::OnceLock;
 
 use marsad_kb::{name_key, Day, EntryId, Hit, Kb, Kind, PhraseKind, Role};
-use marsad_text::token::{Token, TokenKind};
+use marsad_text::token::{SegKind, Token, TokenKind};
 use marsad_text::Lexicon;
 
 pub use gazetteer::Match;
@@ -78,6 +78,47 @@ pub fn function_words() -> &'static HashSet<String> {
     })
 }
 
+pub const FIRST_NAMES: (&str, &str) = (
+    "data/recognize/first-names.txt",
+    include_str!("../../../data/recognize/first-names.txt"),
+);
+
+pub const NOT_HOLDER: (&str, &str) = (
+    "data/recognize/not-holder.txt",
+    include_str!("../../../data/recognize/not-holder.txt"),
+);
+
+fn word_set(file: (&str, &str)) -> HashSet<String> {
+    marsad_text::data::word_list(file.0, file.1)
+        .unwrap_or_else(|e| panic!("built-in data is invalid (a build defect): {e}"))
+        .into_iter()
+        .collect()
+}
+
+/// Words that make a following office someone else's (`نائب`, `مساعد`).
+pub fn not_holder() -> &'static HashSet<String> {
+    static F: OnceLock<HashSet<String>> = OnceLock::new();
+    F.get_or_init(|| word_set(NOT_HOLDER))
+}
+
+/// First names: data/recognize/first-names.txt plus the first word of every
+/// multi-word person name in the knowledge base.
+pub fn first_names(kb: &Kb) -> HashSet<String> {
+    let mut s = word_set(FIRST_NAMES);
+    for e in kb.entries.iter().filter(|e| e.kind == Kind::Person) {
+        for n in std::iter::once(&e.name_ar).chain(&e.variants) {
+            let k = name_key(n);
+            let mut w = k.split(' ');
+            if let (Some(first), Some(_)) = (w.next(), w.next()) {
+                if first.chars().count() >= 3 && !first.starts_with("ال") {
+                    s.insert(first.to_string());
+                }
+            }
+        }
+    }
+    s
+}
+
 pub const FUNCTION_WORDS: (&str, &str) = (
     "data/recognize/function-words.txt",
     include_str!("../../../data/recognize/function-words.txt"),
@@ -95,6 +136,7 @@ fn is_close_quote(s: &str) -> bool {
 pub struct Recognizer<'k> {
     pub kb: &'k Kb,
     pub tagger: Option<&'k Tagger>,
+    first: HashSet<String>,
 }
 
 /// Per-document state.
@@ -175,7 +217,11 @@ impl Doc<'_> {
 
 impl<'k> Recognizer<'k> {
     pub fn new(kb: &'k Kb, tagger: Option<&'k Tagger>) -> Self {
-        Recognizer { kb, tagger }
+        Recognizer {
+            kb,
+            tagger,
+            first: first_names(kb),
+        }
     }
 
     /// Recognise and link the entities of one document. `published`: the
@@ -349,9 +395,29 @@ impl<'k> Recognizer<'k> {
                 span.end = m.end;
                 doc.claim(m.a..m.b);
                 k = n + 1;
+                // A country or organisation named outright is mentioned too
+                // (`رئيس جهاز الأمن الاتحادي الروسي`, `وزير خارجية روسيا`); a
+                // nisba only qualifies the office.
+                if matches!(m.hits[0], Hit::Name(_) | Hit::Metonym(_)) {
+                    let how = if matches!(m.hits[0], Hit::Name(_)) { How::Name } else { How::Metonym };
+                    doc.add_kb(kb, e, m.start..m.end, how);
+                }
             }
         }
         let after = if k > j + 1 { ms[k - 1].b } else { phrase.b };
+        // `نائب وزير الخارجية الروسي`: someone else's office.
+        if phrase.a > 0 && not_holder().contains(doc.tokens[phrase.a - 1].norm()) {
+            if let Some(c) = of {
+                let m = &ms[k - 1];
+                let how = match m.hits[0] {
+                    Hit::Nisba(_) => How::Nisba,
+                    Hit::Metonym(_) => How::Metonym,
+                    _ => How::Name,
+                };
+                doc.add_kb(kb, c, m.start..m.end, how);
+            }
+            return k;
+        }
         // A person named right after: that person holds the office.
         if let Some(n) = adjacent(ms, k, after) {
             if let Hit::Name(p) = ms[n].hits[0] {
@@ -468,6 +534,7 @@ impl<'k> Recognizer<'k> {
             if kind == Kind::Person
                 && t.kind == TokenKind::Arabic
                 && n.starts_with("ال")
+                && !self.first.contains(n)
                 && !fw.contains(n)
                 && tag_at(at) == Tag::O
             {
@@ -490,8 +557,33 @@ impl<'k> Recognizer<'k> {
         }
         let name = if at < end && is_open_quote(doc.tokens[at].norm()) {
             quoted(doc.tokens, at, end)
+        } else if kind == Kind::Location {
+            // `منتجع سوتشي`, `قصر فرساي`: up to two rare words, or the tagger's place.
+            let lex = Lexicon::builtin();
+            let fw = function_words();
+            let mut e = at;
+            while e < end && e < at + 2 && Some(e) != next_match {
+                let t = &doc.tokens[e];
+                let n = t.norm();
+                let rare = lex.cb(n).is_none_or(|cb| cb >= RARE_CB);
+                let tagged = matches!(tag_at(e), Tag::B(tagger::Label::Loc) | Tag::I(tagger::Label::Loc));
+                if t.kind != TokenKind::Arabic
+                    || fw.contains(n)
+                    || doc.claimed[e]
+                    || t.segments.len() > 1
+                    || !(rare || tagged)
+                {
+                    break;
+                }
+                e += 1;
+            }
+            at..e
         } else if kind == Kind::Person {
-            self.name_after(doc, at, end, next_match)
+            let n = self.name_after(doc, at, end, next_match);
+            match n.clone().next() {
+                Some(first) if self.person_evidence(doc, first, tag_at) => n,
+                _ => at..at,
+            }
         } else {
             // Unquoted organisation/group names only where the tagger agrees.
             let mut e = at;
@@ -518,7 +610,16 @@ impl<'k> Recognizer<'k> {
     fn vehicle(&self, doc: &mut Doc, ms: &[Match], j: usize, end: usize) -> usize {
         let phrase = ms[j].clone();
         let mut k = j + 1;
-        let at = phrase.b;
+        let mut at = phrase.b;
+        // Skip adjectives (`الطراد الصاروخي موسكفا`).
+        while at < end
+            && at < phrase.b + 2
+            && ms.get(k).is_none_or(|m| m.a != at)
+            && doc.tokens[at].kind == TokenKind::Arabic
+            && doc.tokens[at].norm().starts_with("ال")
+        {
+            at += 1;
+        }
         let name = if at < end && is_open_quote(doc.tokens[at].norm()) {
             quoted(doc.tokens, at, end)
         } else if let Some(m) = ms.get(k).filter(|m| m.a == at) {
@@ -529,7 +630,18 @@ impl<'k> Recognizer<'k> {
                 m.a..m.b
             }
         } else {
-            at..at
+            // An unquoted unknown word (`موسكفا`).
+            let lex = Lexicon::builtin();
+            let mut e = at;
+            while e < end
+                && e < at + 2
+                && doc.tokens[e].kind == TokenKind::Arabic
+                && doc.tokens[e].segments.len() == 1
+                && lex.cb(doc.tokens[e].norm()).is_none_or(|cb| cb >= RARE_CB)
+            {
+                e += 1;
+            }
+            at..e
         };
         if !name.is_empty() {
             doc.claim(phrase.a..phrase.b);
@@ -575,7 +687,10 @@ impl<'k> Recognizer<'k> {
             }
             let prev = if e > at { doc.tokens[e - 1].norm() } else { "" };
             let after_abd = matches!(prev, "عبد" | "ابو" | "ابن" | "بن" | "بنت" | "ابي");
-            if n.starts_with("ال") && !after_abd {
+            if n.starts_with("ال") && !after_abd && !self.first.contains(n) && t.has(SegKind::Article) {
+                break;
+            }
+            if n.starts_with("ال") && !after_abd && !self.first.contains(n) && lex.cb(n).is_some() {
                 break;
             }
             // Name-like: rarer than everyday words, or a known name particle.
@@ -595,6 +710,9 @@ impl<'k> Recognizer<'k> {
     /// Evidence that token `i` starts a person name: the tagger says so, or
     /// (without a tagger) the lexicon does not know the word.
     fn person_evidence(&self, doc: &Doc, i: usize, tag_at: &dyn Fn(usize) -> Tag) -> bool {
+        if self.first.contains(doc.tokens[i].norm()) {
+            return true;
+        }
         if self.tagger.is_some() {
             matches!(tag_at(i), Tag::B(tagger::Label::Pers) | Tag::I(tagger::Label::Pers))
         } else {
@@ -615,10 +733,36 @@ impl<'k> Recognizer<'k> {
         {
             return false;
         }
+        if toks
+            .iter()
+            .any(|x| !matches!(x.kind, TokenKind::Arabic | TokenKind::Latin) && x.norm() != "-")
+            || toks.iter().any(|x| fw.contains(x.norm()))
+        {
+            return false;
+        }
         if toks.len() == 1 {
+            // A dual/plural/feminine of an everyday word (`انتحاريان`) is no name.
+            let n = toks[0].norm();
+            let lex = Lexicon::builtin();
+            for suf in ["ان", "ين", "ون", "ات", "يه"] {
+                if let Some(stem) = n.strip_suffix(suf) {
+                    let stem_known = lex.cb(stem).is_some_and(|cb| cb < COMMON_CB)
+                        || (stem.ends_with('ي') && lex.cb(stem).is_some())
+                        || (!stem.ends_with('ي') && lex.cb(&format!("{stem}ي")).is_some());
+                    if stem.chars().count() >= 3 && stem_known {
+                        return false;
+                    }
+                }
+            }
+        }
+        if toks.len() == 1 {
+            // One word: not an everyday word, no clitics (`انتحاريان`, `شدد`).
             let lex = Lexicon::builtin();
             let n = toks[0].norm();
-            if n.chars().count() < 3 || lex.cb(n).is_some_and(|cb| cb < COMMON_CB) {
+            if n.chars().count() < 3
+                || toks[0].segments.len() > 1
+                || lex.cb(n).is_some_and(|cb| cb < RARE_CB)
+            {
                 return false;
             }
         }
@@ -695,6 +839,10 @@ impl<'k> Recognizer<'k> {
 /// Words at least this frequent (centibels; lower is more frequent) are
 /// everyday words, not names, when a title is followed by them.
 const COMMON_CB: u16 = 420;
+
+/// Words at least this rare (or unknown) can be a one-word name on the
+/// tagger's word alone, or a vehicle name without quotes.
+const RARE_CB: u16 = 520;
 
 fn is_skippable(t: &Token) -> bool {
     matches!(t.norm(), "،" | "," | "“" | "”" | "«" | "»" | "\"")

@@ -319,7 +319,7 @@ pub fn parse_date(s: &str, end: bool) -> Option<Day> {
         None => return Some(y * 10000 + if end { 1231 } else { 101 }),
     };
     let last = match m {
-        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        2 if (y.is_multiple_of(4) && !y.is_multiple_of(100)) || y.is_multiple_of(400) => 29,
         2 => 28,
         4 | 6 | 9 | 11 => 30,
         _ => 31,
@@ -340,7 +340,10 @@ pub fn nisba_forms(base: &str) -> Vec<String> {
     if !b.ends_with('ي') || b.contains(' ') {
         return vec![b];
     }
-    let stem = b.strip_prefix("ال").filter(|s| s.chars().count() >= 3).unwrap_or(&b);
+    let stem = b
+        .strip_prefix("ال")
+        .filter(|s| s.chars().count() >= 3)
+        .unwrap_or(&b);
     let mut out = Vec::new();
     for suf in ["", "ه", "ون", "ين", "ان", "تان", "تين", "ات"] {
         out.push(format!("{stem}{suf}"));
@@ -417,7 +420,10 @@ impl Kb {
                 }
             }
         }
-        let refs: Vec<(&str, &str)> = texts.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+        let refs: Vec<(&str, &str)> = texts
+            .iter()
+            .map(|(a, b)| (a.as_str(), b.as_str()))
+            .collect();
         Kb::parse(&refs)
     }
 
@@ -471,7 +477,10 @@ impl Kb {
                     issues.push(Issue {
                         file: file.into(),
                         line,
-                        message: format!("expected {want} tab-separated columns, found {}", cells.len()),
+                        message: format!(
+                            "expected {want} tab-separated columns, found {}",
+                            cells.len()
+                        ),
                     });
                     continue;
                 }
@@ -524,19 +533,27 @@ impl Kb {
                 issues.push(err(format!(
                     "id {id:?} does not fit type {kind}: expected `{}:{}`",
                     kind.id_prefix(),
-                    if kind == Kind::Country { "ISO3" } else { "lower-case-slug" }
+                    if kind == Kind::Country {
+                        "ISO3"
+                    } else {
+                        "lower-case-slug"
+                    }
                 )));
                 continue;
             }
             if let Some((f, l)) = first_seen.get(id) {
-                issues.push(err(format!("duplicate id {id:?} (first defined at {f}:{l})")));
+                issues.push(err(format!(
+                    "duplicate id {id:?} (first defined at {f}:{l})"
+                )));
                 continue;
             }
             first_seen.insert(id.to_string(), (r.file.to_string(), r.line));
             let country = (c[5].trim() != "-").then(|| c[5].trim().to_string());
             if let Some(cc) = &country {
                 if cc.len() != 3 || !cc.bytes().all(|b| b.is_ascii_uppercase()) {
-                    issues.push(err(format!("country {cc:?} is not an ISO 3166 alpha-3 code")));
+                    issues.push(err(format!(
+                        "country {cc:?} is not an ISO 3166 alpha-3 code"
+                    )));
                     continue;
                 }
             }
@@ -637,7 +654,10 @@ impl Kb {
                 }
             };
             let Some(from) = parse_date(c[3].trim(), false) else {
-                issues.push(err(format!("bad date {:?} (YYYY, YYYY-MM or YYYY-MM-DD)", c[3])));
+                issues.push(err(format!(
+                    "bad date {:?} (YYYY, YYYY-MM or YYYY-MM-DD)",
+                    c[3]
+                )));
                 continue;
             };
             let to = if c[4].trim() == "-" {
@@ -645,11 +665,17 @@ impl Kb {
             } else if let Some(t) = parse_date(c[4].trim(), true) {
                 t
             } else {
-                issues.push(err(format!("bad date {:?} (YYYY, YYYY-MM, YYYY-MM-DD or -)", c[4])));
+                issues.push(err(format!(
+                    "bad date {:?} (YYYY, YYYY-MM, YYYY-MM-DD or -)",
+                    c[4]
+                )));
                 continue;
             };
             if to < from {
-                issues.push(err(format!("office ends ({}) before it starts ({})", c[4], c[3])));
+                issues.push(err(format!(
+                    "office ends ({}) before it starts ({})",
+                    c[4], c[3]
+                )));
                 continue;
             }
             kb.offices.push(Office {
@@ -752,7 +778,10 @@ impl Kb {
             self.add_key(k, h);
         }
         for (i, o) in self.offices.iter().enumerate() {
-            self.by_office.entry((o.role, o.of)).or_default().push(i as u32);
+            self.by_office
+                .entry((o.role, o.of))
+                .or_default()
+                .push(i as u32);
         }
     }
 
@@ -929,7 +958,15 @@ mod tests {
     #[test]
     fn nisba_inflections() {
         let f = nisba_forms("روسي");
-        for w in ["روسي", "روسيه", "الروسيه", "الروسيين", "روسيان", "الروسيون", "روسيات"] {
+        for w in [
+            "روسي",
+            "روسيه",
+            "الروسيه",
+            "الروسيين",
+            "روسيان",
+            "الروسيون",
+            "روسيات",
+        ] {
             assert!(f.contains(&w.to_string()), "{w}");
         }
         assert_eq!(nisba_forms("الروس"), vec!["الروس".to_string()]);
@@ -995,12 +1032,30 @@ mod tests {
             assert!(e.iter().any(|m| m.starts_with(want)), "{want} in {e:?}");
         }
         let office_cases = [
-            ("person:nobody\thead_of_state\tcountry:RUS\t2000\t-\n", "o.tsv:2: unknown person id"),
-            ("person:vladimir-putin\tking\tcountry:RUS\t2000\t-\n", "o.tsv:2: unknown role"),
-            ("person:vladimir-putin\thead_of_state\tcountry:XXX\t2000\t-\n", "o.tsv:2: unknown id"),
-            ("person:vladimir-putin\thead_of_state\tcountry:RUS\t2000-99\t-\n", "o.tsv:2: bad date"),
-            ("person:vladimir-putin\thead_of_state\tcountry:RUS\t2010\t2001\n", "o.tsv:2: office ends"),
-            ("person:vladimir-putin\thead_of_state\tperson:dmitry-medvedev\t2000\t-\n", "o.tsv:2: \"person:dmitry-medvedev\" is not"),
+            (
+                "person:nobody\thead_of_state\tcountry:RUS\t2000\t-\n",
+                "o.tsv:2: unknown person id",
+            ),
+            (
+                "person:vladimir-putin\tking\tcountry:RUS\t2000\t-\n",
+                "o.tsv:2: unknown role",
+            ),
+            (
+                "person:vladimir-putin\thead_of_state\tcountry:XXX\t2000\t-\n",
+                "o.tsv:2: unknown id",
+            ),
+            (
+                "person:vladimir-putin\thead_of_state\tcountry:RUS\t2000-99\t-\n",
+                "o.tsv:2: bad date",
+            ),
+            (
+                "person:vladimir-putin\thead_of_state\tcountry:RUS\t2010\t2001\n",
+                "o.tsv:2: office ends",
+            ),
+            (
+                "person:vladimir-putin\thead_of_state\tperson:dmitry-medvedev\t2000\t-\n",
+                "o.tsv:2: \"person:dmitry-medvedev\" is not",
+            ),
         ];
         for (row, want) in office_cases {
             let o = format!("{}{row}", &OFFICES[..OFFICES.find('\n').unwrap() + 1]);

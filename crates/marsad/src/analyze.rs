@@ -5,10 +5,10 @@ use std::io::Write;
 
 use rayon::prelude::*;
 
-use marsad_doc::{CharIndex, Document, Entity, EntityType, Meta, Mention, Source};
+use marsad_doc::{CharIndex, Document, Entity, EntityType, Mention, Meta, Source};
+use marsad_ingest::{InputError, RawDoc};
 use marsad_kb::Kind;
 use marsad_recognize::{Found, Recognizer};
-use marsad_ingest::{InputError, RawDoc};
 use marsad_text::boilerplate::{Removed, SourceStats};
 use marsad_text::glue::Repair;
 use marsad_text::{normalize, process_cleaned, MappedText, Options};

@@ -64,7 +64,7 @@ pub fn glue(dir: &Path, prefix: &str, rate: f64, seed: u64) -> Result<String> {
 }
 
 /// Gold (document, entity id) pairs from a TSV file (`doc<TAB>entity`,
-/// header `doc	entity`, `#` comments). Errors name file and line.
+/// header `doc<TAB>entity`, `#` comments). Errors name file and line.
 pub fn read_entity_gold(path: &Path) -> Result<Vec<(String, String)>> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| crate::error::user(format!("{}: {e}", path.display())))?;

@@ -8,10 +8,10 @@ use anyhow::{Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 
 use marsad::analyze::{self, Format};
+use marsad::error::{user, UserError};
 use marsad_kb::{Kb, Kind};
 use marsad_recognize::tagger::{self, Tagger};
 use marsad_recognize::Recognizer;
-use marsad::error::{user, UserError};
 
 #[derive(Parser)]
 #[command(
@@ -74,7 +74,10 @@ enum Command {
     /// Train the name tagger on ANERcorp-style data (`token TAG` lines) and
     /// write the model; `--cv K` reports K-fold cross-validated entity F1 instead.
     TrainNer {
-        #[arg(long, default_value = "../shared/data/anercorp/ANERCorp_CamelLab_train.txt")]
+        #[arg(
+            long,
+            default_value = "../shared/data/anercorp/ANERCorp_CamelLab_train.txt"
+        )]
         data: PathBuf,
         /// Where to write the model.
         #[arg(long, default_value = "data/models/ner.bin")]
@@ -247,7 +250,11 @@ fn kb_command(cmd: KbCommand) -> Result<ExitCode> {
             )?;
             let amb = kb.ambiguous();
             if !amb.is_empty() {
-                writeln!(out, "ambiguous names ({}; the first entry wins):", amb.len())?;
+                writeln!(
+                    out,
+                    "ambiguous names ({}; the first entry wins):",
+                    amb.len()
+                )?;
                 for (k, ids) in amb {
                     writeln!(out, "  {k}: {}", ids.join(", "))?;
                 }
@@ -304,7 +311,11 @@ fn kb_command(cmd: KbCommand) -> Result<ExitCode> {
                 })?),
                 None => None,
             };
-            for e in kb.entries.iter().filter(|e| want.is_none_or(|k| e.kind == k)) {
+            for e in kb
+                .entries
+                .iter()
+                .filter(|e| want.is_none_or(|k| e.kind == k))
+            {
                 writeln!(out, "{}\t{}\t{}\t{}", e.id, e.kind, e.name_en, e.name_ar)?;
             }
         }
@@ -350,7 +361,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 tokenize: true,
             };
             let kb = builtin_kb()?;
-            let tagger = if no_tagger { None } else { Some(builtin_tagger()?) };
+            let tagger = if no_tagger {
+                None
+            } else {
+                Some(builtin_tagger()?)
+            };
             let rec = Recognizer::new(kb, tagger);
             let inputs = marsad_ingest::read_inputs(&paths);
             let outcome = analyze::analyze_docs(
@@ -389,10 +404,18 @@ fn run(cli: Cli) -> Result<ExitCode> {
             } else {
                 read_text_file(&conll)?
             };
-            let name = if conll == "-" { "<stdin>" } else { conll.as_str() };
+            let name = if conll == "-" {
+                "<stdin>"
+            } else {
+                conll.as_str()
+            };
             let sents = tagger::read_conll(name, &text, false).map_err(|e| user(e.to_string()))?;
             let kb = builtin_kb()?;
-            let tg = if no_tagger { None } else { Some(builtin_tagger()?) };
+            let tg = if no_tagger {
+                None
+            } else {
+                Some(builtin_tagger()?)
+            };
             let rec = Recognizer::new(kb, tg);
             let stdout = io::stdout();
             let mut out = BufWriter::new(stdout.lock());
@@ -417,7 +440,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
         } => {
             let name = data.display().to_string();
             let text = read_text_file(&name)?;
-            let examples = tagger::read_conll(&name, &text, true).map_err(|e| user(e.to_string()))?;
+            let examples =
+                tagger::read_conll(&name, &text, true).map_err(|e| user(e.to_string()))?;
             if examples.is_empty() {
                 return Err(user(format!("{name}: no sentences")));
             }
@@ -479,7 +503,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 }
             }
             let kb = builtin_kb()?;
-            let tg = if no_tagger { None } else { Some(builtin_tagger()?) };
+            let tg = if no_tagger {
+                None
+            } else {
+                Some(builtin_tagger()?)
+            };
             let rec = Recognizer::new(kb, tg);
             let outcome = analyze::analyze_docs(
                 marsad_ingest::read_inputs(&paths),

@@ -29,7 +29,8 @@ pub fn tag_words(rec: &Recognizer, words: &[String]) -> Vec<Tag> {
     let clean = normalize::clean(&raw);
     let text = clean.text();
     let lex = Lexicon::builtin();
-    let toks = token::tokenize(text, &[0..text.len()], lex);
+    let whole = std::iter::once(0..text.len()).collect::<Vec<_>>();
+    let toks = token::tokenize(text, &whole, lex);
     let found = rec.recognize(text, &toks, None);
     let origins = clean.origins();
     let mut tags = vec![Tag::O; words.len()];

@@ -203,3 +203,146 @@ fn exit_codes_and_stdin() {
     assert_eq!(v[0]["published"], "2015-11-25");
     assert_eq!(v[0]["sentences"].as_array().unwrap().len(), 2);
 }
+
+/// Publication dates of the seeds, from the table in ../shared/seeds/README.md.
+fn seed_dates(dir: &Path) -> Vec<(String, String)> {
+    let readme = std::fs::read_to_string(dir.join("README.md")).unwrap_or_default();
+    readme
+        .lines()
+        .filter_map(|l| {
+            let cells: Vec<&str> = l.split('|').map(str::trim).collect();
+            let file = cells.iter().find(|c| c.ends_with(".txt"))?;
+            let date = cells
+                .iter()
+                .find(|c| c.len() == 10 && c.as_bytes()[4] == b'-')?;
+            Some((file.to_string(), date.to_string()))
+        })
+        .collect()
+}
+
+#[test]
+fn seeds_actors_are_found_and_linked() {
+    let Some(dir) = seeds_dir() else { return };
+    let kb = marsad_kb::Kb::builtin().expect("built-in knowledge base");
+    let tagger = marsad_recognize::Tagger::builtin().expect("built-in model");
+    let rec = marsad_recognize::Recognizer::new(kb, Some(tagger));
+    let want: [(&str, &[&str]); 5] = [
+        (
+            "000",
+            &[
+                "country:TUR",
+                "country:RUS",
+                "country:USA",
+                "country:SYR",
+                "group:isis",
+                "group:kurds",
+                "person:francois-hollande",
+                "person:barack-obama",
+                "person:vladimir-putin",
+                "person:bashar-al-assad",
+                "new:person:شتراوس",
+            ],
+        ),
+        (
+            "001",
+            &[
+                "country:RUS",
+                "country:USA",
+                "country:TUR",
+                "country:SAU",
+                "country:QAT",
+                "org:usa-pentagon",
+                "org:nato",
+                "group:peshmerga",
+                "group:jaysh-al-fatah",
+                "group:isis",
+                "new:person:روبرت_اوتو",
+                "new:organization:ستامبا",
+                "person:recep-tayyip-erdogan",
+            ],
+        ),
+        (
+            "002",
+            &[
+                "country:RUS",
+                "country:FRA",
+                "group:isis",
+                "person:francois-hollande",
+                "person:vladimir-putin",
+                "person:laurent-fabius",
+                "new:person:ميخائيل_ماغيكوف",
+                "new:person:فيتالي_تشوركين",
+                "org:un-security-council",
+                "place:sinai",
+            ],
+        ),
+        (
+            "003",
+            &[
+                "country:RUS",
+                "country:FRA",
+                "country:USA",
+                "group:isis",
+                "person:vladimir-putin",
+                "person:barack-obama",
+                "person:francois-hollande",
+                "new:other:شارل_ديغول",
+                "new:other:موسكو",
+            ],
+        ),
+        (
+            "004",
+            &[
+                "group:isis",
+                "org:global-coalition-isis",
+                "person:john-kerry",
+                "person:haider-al-abadi",
+                "place:palmyra",
+                "place:ramadi",
+                "country:IRQ",
+            ],
+        ),
+    ];
+    for (file, date) in seed_dates(&dir) {
+        let path = dir.join(&file);
+        let out = analyze_docs(
+            marsad_ingest::read_inputs(&[path.display().to_string()]),
+            Some(&date),
+            &Options::default(),
+            Some(&rec),
+            |_| {},
+        );
+        let doc = &out.analyses[0].doc;
+        let ids: Vec<&str> = doc.entities.iter().map(|e| e.id.as_str()).collect();
+        let (_, need) = want
+            .iter()
+            .find(|(p, _)| file.starts_with(p))
+            .expect("known seed");
+        for id in *need {
+            assert!(ids.contains(id), "{file}: {id} not found in {ids:?}");
+        }
+        // Vehicles and newspapers are never persons or places.
+        for e in &doc.entities {
+            let is_person_or_place = matches!(
+                e.kind,
+                marsad_doc::EntityType::Person | marsad_doc::EntityType::Location
+            );
+            for name in ["شارل ديغول", "ستامبا", "هاري ترومان"] {
+                assert!(
+                    !(is_person_or_place && e.name_ar.contains(name)),
+                    "{file}: {e:?}"
+                );
+            }
+            // Mentions point at their text.
+            for m in &e.mentions {
+                let t: String = doc
+                    .text
+                    .chars()
+                    .skip(m.start)
+                    .take(m.end - m.start)
+                    .collect();
+                assert_eq!(t, m.text, "{file}");
+            }
+        }
+    }
+}

@@ -132,6 +132,10 @@ fn is_close_quote(s: &str) -> bool {
     matches!(s, "”" | "»" | "\"" | "'" | "’" | "“")
 }
 
+/// `adjacent(matches, j, at)`: `Some(j)` when match `j` starts at token `at`
+/// (after optional commas and quotes).
+type Adjacent<'a> = dyn Fn(&[Match], usize, usize) -> Option<usize> + 'a;
+
 /// The recognizer: knowledge base, optional learned tagger.
 pub struct Recognizer<'k> {
     pub kb: &'k Kb,
@@ -174,7 +178,12 @@ impl Doc<'_> {
         self.found[i].mentions.push(Mention { span, how });
     }
 
-    fn add_new(&mut self, kind: Kind, toks: Range<usize>, country: Option<String>) -> Option<usize> {
+    fn add_new(
+        &mut self,
+        kind: Kind,
+        toks: Range<usize>,
+        country: Option<String>,
+    ) -> Option<usize> {
         if toks.is_empty() {
             return None;
         }
@@ -201,7 +210,10 @@ impl Doc<'_> {
                 self.found.len() - 1
             }
         };
-        self.found[i].mentions.push(Mention { span, how: How::Name });
+        self.found[i].mentions.push(Mention {
+            span,
+            how: How::Name,
+        });
         for c in &mut self.claimed[toks] {
             *c = true;
         }
@@ -259,7 +271,11 @@ impl<'k> Recognizer<'k> {
         for (key, vi) in vehicles {
             for i in 0..doc.found.len() {
                 let f = &doc.found[i];
-                if i != vi && !f.in_kb && f.kind == Kind::Person && f.id.ends_with(&format!(":{key}")) {
+                if i != vi
+                    && !f.in_kb
+                    && f.kind == Kind::Person
+                    && f.id.ends_with(&format!(":{key}"))
+                {
                     let ms = std::mem::take(&mut doc.found[i].mentions);
                     doc.found[vi].mentions.extend(ms);
                 }
@@ -364,6 +380,9 @@ impl<'k> Recognizer<'k> {
     /// An office phrase (or counterpart) at match `j`: `الرئيس الروسي [name]`,
     /// `وزير خارجية تركيا`, `الأمين العام للأمم المتحدة`, bare `الرئيس`.
     /// Returns the next match index.
+    // The sentence context travels as separate arguments; bundling them
+    // would only rename them.
+    #[allow(clippy::too_many_arguments)]
     fn office(
         &self,
         doc: &mut Doc,
@@ -371,7 +390,7 @@ impl<'k> Recognizer<'k> {
         j: usize,
         role: Role,
         end: usize,
-        adjacent: &dyn Fn(&[Match], usize, usize) -> Option<usize>,
+        adjacent: &Adjacent,
         tag_at: &dyn Fn(usize) -> Tag,
     ) -> usize {
         let kb = self.kb;
@@ -399,7 +418,11 @@ impl<'k> Recognizer<'k> {
                 // (`رئيس جهاز الأمن الاتحادي الروسي`, `وزير خارجية روسيا`); a
                 // nisba only qualifies the office.
                 if matches!(m.hits[0], Hit::Name(_) | Hit::Metonym(_)) {
-                    let how = if matches!(m.hits[0], Hit::Name(_)) { How::Name } else { How::Metonym };
+                    let how = if matches!(m.hits[0], Hit::Name(_)) {
+                        How::Name
+                    } else {
+                        How::Metonym
+                    };
                     doc.add_kb(kb, e, m.start..m.end, how);
                 }
             }
@@ -566,7 +589,10 @@ impl<'k> Recognizer<'k> {
                 let t = &doc.tokens[e];
                 let n = t.norm();
                 let rare = lex.cb(n).is_none_or(|cb| cb >= RARE_CB);
-                let tagged = matches!(tag_at(e), Tag::B(tagger::Label::Loc) | Tag::I(tagger::Label::Loc));
+                let tagged = matches!(
+                    tag_at(e),
+                    Tag::B(tagger::Label::Loc) | Tag::I(tagger::Label::Loc)
+                );
                 if t.kind != TokenKind::Arabic
                     || fw.contains(n)
                     || doc.claimed[e]
@@ -611,14 +637,27 @@ impl<'k> Recognizer<'k> {
         let phrase = ms[j].clone();
         let mut k = j + 1;
         let mut at = phrase.b;
-        // Skip adjectives (`الطراد الصاروخي موسكفا`).
-        while at < end
-            && at < phrase.b + 2
-            && ms.get(k).is_none_or(|m| m.a != at)
-            && doc.tokens[at].kind == TokenKind::Arabic
-            && doc.tokens[at].norm().starts_with("ال")
-        {
-            at += 1;
+        // Skip adjectives and nisbas (`الطراد الصاروخي الروسي “موسكو”`).
+        let mut skipped = 0;
+        while at < end && skipped < 3 {
+            if let Some(m) = ms.get(k).filter(|m| m.a == at) {
+                if let Hit::Nisba(e) = m.hits[0] {
+                    doc.add_kb(self.kb, e, m.start..m.end, How::Nisba);
+                    doc.claim(m.a..m.b);
+                    at = m.b;
+                    k += 1;
+                    skipped += 1;
+                    continue;
+                }
+                break;
+            }
+            if doc.tokens[at].kind == TokenKind::Arabic && doc.tokens[at].norm().starts_with("ال")
+            {
+                at += 1;
+                skipped += 1;
+                continue;
+            }
+            break;
         }
         let name = if at < end && is_open_quote(doc.tokens[at].norm()) {
             quoted(doc.tokens, at, end)
@@ -668,7 +707,13 @@ impl<'k> Recognizer<'k> {
     }
 
     /// A person name starting at token `at`: up to 4 name-like tokens.
-    fn name_after(&self, doc: &Doc, at: usize, end: usize, next_match: Option<usize>) -> Range<usize> {
+    fn name_after(
+        &self,
+        doc: &Doc,
+        at: usize,
+        end: usize,
+        next_match: Option<usize>,
+    ) -> Range<usize> {
         let fw = function_words();
         let lex = Lexicon::builtin();
         let mut e = at;
@@ -687,10 +732,15 @@ impl<'k> Recognizer<'k> {
             }
             let prev = if e > at { doc.tokens[e - 1].norm() } else { "" };
             let after_abd = matches!(prev, "عبد" | "ابو" | "ابن" | "بن" | "بنت" | "ابي");
-            if n.starts_with("ال") && !after_abd && !self.first.contains(n) && t.has(SegKind::Article) {
+            if n.starts_with("ال")
+                && !after_abd
+                && !self.first.contains(n)
+                && t.has(SegKind::Article)
+            {
                 break;
             }
-            if n.starts_with("ال") && !after_abd && !self.first.contains(n) && lex.cb(n).is_some() {
+            if n.starts_with("ال") && !after_abd && !self.first.contains(n) && lex.cb(n).is_some()
+            {
                 break;
             }
             // Name-like: rarer than everyday words, or a known name particle.
@@ -701,7 +751,8 @@ impl<'k> Recognizer<'k> {
             e += 1;
         }
         // A name does not end in a particle.
-        while e > at && matches!(doc.tokens[e - 1].norm(), "عبد" | "ابو" | "بن" | "ابن") {
+        while e > at && matches!(doc.tokens[e - 1].norm(), "عبد" | "ابو" | "بن" | "ابن")
+        {
             e -= 1;
         }
         at..e
@@ -714,7 +765,10 @@ impl<'k> Recognizer<'k> {
             return true;
         }
         if self.tagger.is_some() {
-            matches!(tag_at(i), Tag::B(tagger::Label::Pers) | Tag::I(tagger::Label::Pers))
+            matches!(
+                tag_at(i),
+                Tag::B(tagger::Label::Pers) | Tag::I(tagger::Label::Pers)
+            )
         } else {
             Lexicon::builtin().cb(doc.tokens[i].norm()).is_none()
         }
@@ -725,7 +779,10 @@ impl<'k> Recognizer<'k> {
     fn plausible_name(&self, doc: &Doc, t: Range<usize>) -> bool {
         let fw = function_words();
         let toks = &doc.tokens[t.clone()];
-        if toks.iter().all(|x| fw.contains(x.norm()) || x.kind == TokenKind::Punct) {
+        if toks
+            .iter()
+            .all(|x| fw.contains(x.norm()) || x.kind == TokenKind::Punct)
+        {
             return false;
         }
         if toks.first().is_some_and(|x| x.kind == TokenKind::Punct)
@@ -885,8 +942,12 @@ person:john-kerry\tforeign_minister\tcountry:USA\t2013-02-01\t2017-01-20\n\
 person:francois-hollande\thead_of_state\tcountry:FRA\t2012-05-15\t2017-05-14\n";
 
     fn kb() -> Kb {
-        Kb::parse(&[("e.tsv", ENT), ("o.tsv", OFF), ("r.tsv", include_str!("../../../data/kb/roles.tsv"))])
-            .unwrap_or_else(|e| panic!("{e}"))
+        Kb::parse(&[
+            ("e.tsv", ENT),
+            ("o.tsv", OFF),
+            ("r.tsv", include_str!("../../../data/kb/roles.tsv")),
+        ])
+        .unwrap_or_else(|e| panic!("{e}"))
     }
 
     /// (entity id, mention texts) for a sentence.
@@ -899,7 +960,10 @@ person:francois-hollande\thead_of_state\tcountry:FRA\t2012-05-15\t2017-05-14\n";
             .map(|f| {
                 (
                     f.id,
-                    f.mentions.iter().map(|m| t[m.span.clone()].to_string()).collect(),
+                    f.mentions
+                        .iter()
+                        .map(|m| t[m.span.clone()].to_string())
+                        .collect(),
                 )
             })
             .collect()
@@ -909,22 +973,123 @@ person:francois-hollande\thead_of_state\tcountry:FRA\t2012-05-15\t2017-05-14\n";
     fn table() {
         let kb = kb();
         let d2015 = Some(20151124);
-        let cases: [(&str, Option<Day>, &[(&str, &[&str])]); 15] = [
-            ("زار لافروف بروسيا ولواشنطن.", d2015, &[("person:sergey-lavrov", &["لافروف"]), ("country:RUS", &["روسيا"]), ("country:USA", &["واشنطن"])]),
-            ("قالت الولايات المتحدة وتركيا إن الكرملين يكذب.", d2015, &[("country:USA", &["الولايات المتحدة"]), ("country:TUR", &["تركيا"]), ("country:RUS", &["الكرملين"])]),
-            ("استهدفت الضربات الجوية الروسية مواقع داعش.", d2015, &[("country:RUS", &["الروسية"]), ("group:isis", &["داعش"])]),
-            ("قال الرئيس الروسي إن الحادث طعنة.", d2015, &[("person:vladimir-putin", &["الرئيس الروسي"])]),
-            ("قال الرئيس الروسي إن الحادث طعنة.", Some(20100101), &[("person:dmitry-medvedev", &["الرئيس الروسي"])]),
-            ("اتصل وزير الخارجية الأمريكي بنظيره الروسي.", d2015, &[("person:john-kerry", &["وزير الخارجية الأمريكي"]), ("person:sergey-lavrov", &["نظيره الروسي"])]),
-            ("التقى الرئيس الفرنسي فرانسوا هولاند نظيره الروسي، ثم غادر هولاند.", d2015, &[("person:francois-hollande", &["الرئيس الفرنسي", "فرانسوا هولاند", "هولاند"]), ("person:vladimir-putin", &["نظيره الروسي"])]),
-            ("وقال الجنرال روبرت أوتو إن أوتو لن يستقيل.", d2015, &[("new:person:روبرت_اوتو", &["روبرت أوتو", "أوتو"])]),
-            ("أبحرت حاملة الطائرات “شارل ديغول” نحو سوريا.", d2015, &[("new:other:شارل_ديغول", &["شارل ديغول"])]),
-            ("وصل الطراد “موسكو” إلى الساحل.", d2015, &[("new:other:موسكو", &["موسكو"])]),
-            ("أبحرت حاملتا الطائرات “شارل ديغول” و“هاري ترومان”، وقال ترومان شيئا.", d2015, &[("new:other:شارل_ديغول", &["شارل ديغول"]), ("new:other:هاري_ترومان", &["هاري ترومان"])]),
-            ("قال الرئيس بدوره إن تنظيم “داعش” خطير.", d2015, &[("group:isis", &["داعش"])]),
-            ("واجتمع الرئيس الفرنسي فرانسوا هولاند مع الرئيس بوتين، وقال الرئيس إن الحرب طويلة.", d2015, &[("person:francois-hollande", &["الرئيس الفرنسي", "فرانسوا هولاند"]), ("person:vladimir-putin", &["الرئيس", "بوتين", "الرئيس"])]),
-            ("كتبت صحيفة “ستامبا” أن باريس قلقة.", d2015, &[("new:organization:ستامبا", &["ستامبا"]), ("country:FRA", &["باريس"])]),
-            ("قال المؤرخ الروسي العسكري ميخائيل ماغيكوف إن الأمر خطير.", d2015, &[("country:RUS", &["الروسي"]), ("new:person:ميخائيل_ماغيكوف", &["ميخائيل ماغيكوف"])]),
+        type Case<'a> = (&'a str, Option<Day>, &'a [(&'a str, &'a [&'a str])]);
+        let cases: [Case; 16] = [
+            (
+                "زار لافروف بروسيا ولواشنطن.",
+                d2015,
+                &[
+                    ("person:sergey-lavrov", &["لافروف"]),
+                    ("country:RUS", &["روسيا"]),
+                    ("country:USA", &["واشنطن"]),
+                ],
+            ),
+            (
+                "قالت الولايات المتحدة وتركيا إن الكرملين يكذب.",
+                d2015,
+                &[
+                    ("country:USA", &["الولايات المتحدة"]),
+                    ("country:TUR", &["تركيا"]),
+                    ("country:RUS", &["الكرملين"]),
+                ],
+            ),
+            (
+                "استهدفت الضربات الجوية الروسية مواقع داعش.",
+                d2015,
+                &[("country:RUS", &["الروسية"]), ("group:isis", &["داعش"])],
+            ),
+            (
+                "قال الرئيس الروسي إن الحادث طعنة.",
+                d2015,
+                &[("person:vladimir-putin", &["الرئيس الروسي"])],
+            ),
+            (
+                "قال الرئيس الروسي إن الحادث طعنة.",
+                Some(20100101),
+                &[("person:dmitry-medvedev", &["الرئيس الروسي"])],
+            ),
+            (
+                "اتصل وزير الخارجية الأمريكي بنظيره الروسي.",
+                d2015,
+                &[
+                    ("person:john-kerry", &["وزير الخارجية الأمريكي"]),
+                    ("person:sergey-lavrov", &["نظيره الروسي"]),
+                ],
+            ),
+            (
+                "التقى الرئيس الفرنسي فرانسوا هولاند نظيره الروسي، ثم غادر هولاند.",
+                d2015,
+                &[
+                    (
+                        "person:francois-hollande",
+                        &["الرئيس الفرنسي", "فرانسوا هولاند", "هولاند"],
+                    ),
+                    ("person:vladimir-putin", &["نظيره الروسي"]),
+                ],
+            ),
+            (
+                "وقال الجنرال روبرت أوتو إن أوتو لن يستقيل.",
+                d2015,
+                &[("new:person:روبرت_اوتو", &["روبرت أوتو", "أوتو"])],
+            ),
+            (
+                "أبحرت حاملة الطائرات “شارل ديغول” نحو سوريا.",
+                d2015,
+                &[("new:other:شارل_ديغول", &["شارل ديغول"])],
+            ),
+            (
+                "وصل الطراد “موسكو” إلى الساحل.",
+                d2015,
+                &[("new:other:موسكو", &["موسكو"])],
+            ),
+            (
+                "كلف طاقم الطراد الصاروخي الروسي “موسكو” بالمهمة.",
+                d2015,
+                &[
+                    ("country:RUS", &["الروسي"]),
+                    ("new:other:موسكو", &["موسكو"]),
+                ],
+            ),
+            (
+                "أبحرت حاملتا الطائرات “شارل ديغول” و“هاري ترومان”، وقال ترومان شيئا.",
+                d2015,
+                &[
+                    ("new:other:شارل_ديغول", &["شارل ديغول"]),
+                    ("new:other:هاري_ترومان", &["هاري ترومان"]),
+                ],
+            ),
+            (
+                "قال الرئيس بدوره إن تنظيم “داعش” خطير.",
+                d2015,
+                &[("group:isis", &["داعش"])],
+            ),
+            (
+                "واجتمع الرئيس الفرنسي فرانسوا هولاند مع الرئيس بوتين، وقال الرئيس إن الحرب طويلة.",
+                d2015,
+                &[
+                    (
+                        "person:francois-hollande",
+                        &["الرئيس الفرنسي", "فرانسوا هولاند"],
+                    ),
+                    ("person:vladimir-putin", &["الرئيس", "بوتين", "الرئيس"]),
+                ],
+            ),
+            (
+                "كتبت صحيفة “ستامبا” أن باريس قلقة.",
+                d2015,
+                &[
+                    ("new:organization:ستامبا", &["ستامبا"]),
+                    ("country:FRA", &["باريس"]),
+                ],
+            ),
+            (
+                "قال المؤرخ الروسي العسكري ميخائيل ماغيكوف إن الأمر خطير.",
+                d2015,
+                &[
+                    ("country:RUS", &["الروسي"]),
+                    ("new:person:ميخائيل_ماغيكوف", &["ميخائيل ماغيكوف"]),
+                ],
+            ),
         ];
         for (s, day, want) in cases {
             let got = run(&kb, s, day);
@@ -939,7 +1104,11 @@ person:francois-hollande\thead_of_state\tcountry:FRA\t2012-05-15\t2017-05-14\n";
     #[test]
     fn new_person_gets_country_from_title() {
         let kb = kb();
-        let p = process("قال السفير الروسي فيتالي تشوركين إن", &Options::default(), None);
+        let p = process(
+            "قال السفير الروسي فيتالي تشوركين إن",
+            &Options::default(),
+            None,
+        );
         let f = Recognizer::new(&kb, None).recognize(p.text.text(), &p.tokens, None);
         let person = f.iter().find(|f| f.kind == Kind::Person).expect("a person");
         assert_eq!(person.id, "new:person:فيتالي_تشوركين");

@@ -13,6 +13,9 @@
 //! (u64 LE) and 9 weights (i16 LE, scaled by the f32 scale stored after the
 //! count).
 
+// Weight vectors are indexed by tag number in several parallel arrays.
+#![allow(clippy::needless_range_loop)]
+
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Range;
@@ -89,7 +92,7 @@ impl Tag {
             Tag::O
         } else {
             let l = Label::ALL[(i - 1) / 2];
-            if (i - 1) % 2 == 0 {
+            if (i - 1).is_multiple_of(2) {
                 Tag::B(l)
             } else {
                 Tag::I(l)
@@ -486,7 +489,7 @@ impl Tagger {
 
 fn allowed(prev: usize, t: usize) -> bool {
     // I-X (even index ≥ 2) only after B-X or I-X.
-    if t >= 2 && t % 2 == 0 {
+    if t >= 2 && t.is_multiple_of(2) {
         prev == t - 1 || prev == t
     } else {
         true
@@ -579,7 +582,10 @@ pub fn train(kb: &Kb, data: &[Example], epochs: usize, seed: u64) -> Tagger {
         .iter()
         .map(|e| {
             let norms = e.words.iter().map(|w| match_form(w)).collect();
-            (Sent::new(kb, norms), e.tags.iter().map(|t| t.index()).collect())
+            (
+                Sent::new(kb, norms),
+                e.tags.iter().map(|t| t.index()).collect(),
+            )
         })
         .collect();
     let mut acc: IdMap<Acc> = IdMap::default();
@@ -686,9 +692,21 @@ impl Scores {
 
     /// (precision, recall, F1) of (tp, predicted, gold).
     pub fn prf(tp: usize, pred: usize, gold: usize) -> (f64, f64, f64) {
-        let p = if pred == 0 { 0.0 } else { tp as f64 / pred as f64 };
-        let r = if gold == 0 { 0.0 } else { tp as f64 / gold as f64 };
-        let f = if p + r == 0.0 { 0.0 } else { 2.0 * p * r / (p + r) };
+        let p = if pred == 0 {
+            0.0
+        } else {
+            tp as f64 / pred as f64
+        };
+        let r = if gold == 0 {
+            0.0
+        } else {
+            tp as f64 / gold as f64
+        };
+        let f = if p + r == 0.0 {
+            0.0
+        } else {
+            2.0 * p * r / (p + r)
+        };
         (p, r, f)
     }
 
@@ -717,13 +735,19 @@ mod tests {
     use super::*;
 
     fn tags(s: &str) -> Vec<Tag> {
-        s.split_whitespace().map(|t| Tag::parse(t).unwrap()).collect()
+        s.split_whitespace()
+            .map(|t| Tag::parse(t).unwrap())
+            .collect()
     }
 
     #[test]
     fn spans_follow_conlleval() {
-        let cases: [(&str, &[(Label, Range<usize>)]); 4] = [
-            ("B-PERS I-PERS O B-LOC", &[(Label::Pers, 0..2), (Label::Loc, 3..4)]),
+        type Case<'a> = (&'a str, &'a [(Label, Range<usize>)]);
+        let cases: [Case; 4] = [
+            (
+                "B-PERS I-PERS O B-LOC",
+                &[(Label::Pers, 0..2), (Label::Loc, 3..4)],
+            ),
             ("I-ORG I-ORG O", &[(Label::Org, 0..2)]),
             ("B-PERS I-LOC", &[(Label::Pers, 0..1), (Label::Loc, 1..2)]),
             ("B-PERS B-PERS", &[(Label::Pers, 0..1), (Label::Pers, 1..2)]),
@@ -737,7 +761,10 @@ mod tests {
     fn tag_index_round_trip() {
         for i in 0..N_TAGS {
             assert_eq!(Tag::from_index(i).index(), i);
-            assert_eq!(Tag::parse(&Tag::from_index(i).to_conll()), Some(Tag::from_index(i)));
+            assert_eq!(
+                Tag::parse(&Tag::from_index(i).to_conll()),
+                Some(Tag::from_index(i))
+            );
         }
         assert_eq!(Tag::parse("B-XYZ"), None);
     }

@@ -383,6 +383,11 @@ impl Kb {
         KB.get_or_init(|| Kb::parse(files::FILES)).as_ref()
     }
 
+    /// The embedded data files as (name, content).
+    pub fn builtin_sources() -> &'static [(&'static str, &'static str)] {
+        files::FILES
+    }
+
     /// Names of the embedded data files.
     pub fn builtin_files() -> impl Iterator<Item = &'static str> {
         files::FILES.iter().map(|(n, _)| *n)
@@ -1061,6 +1066,24 @@ mod tests {
             let o = format!("{}{row}", &OFFICES[..OFFICES.find('\n').unwrap() + 1]);
             let e = kb(&[("e.tsv", &small()), ("o.tsv", &o)]).unwrap_err();
             assert!(e.iter().any(|m| m.starts_with(want)), "{want} in {e:?}");
+        }
+    }
+
+    proptest::proptest! {
+        /// Any text, in any file, is either loaded or refused with issues
+        /// naming a line of that file; never a panic.
+        #[test]
+        fn arbitrary_files_never_panic(body in "(\\PC{0,12}[\t\n]){0,30}", header in 0usize..4) {
+            let head = ["", "id\ttype\tname_en\tname_ar\tvariants\tcountry\tsector\tnisba\tmetonyms\n",
+                        "person_id\trole\tof\tfrom\tto\n", "phrase\trole\tkind\n"][header];
+            let text = format!("{head}{body}");
+            let lines = text.lines().count().max(1);
+            if let Err(KbError::Invalid(v)) = Kb::parse(&[("f.tsv", &text)]) {
+                for i in v {
+                    proptest::prop_assert_eq!(i.file.as_str(), "f.tsv");
+                    proptest::prop_assert!(i.line >= 1 && i.line <= lines);
+                }
+            }
         }
     }
 

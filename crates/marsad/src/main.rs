@@ -452,12 +452,19 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 if k < 2 || k > examples.len() {
                     return Err(user("--cv K needs 2 <= K <= number of sentences"));
                 }
-                let s = marsad::ner::cross_validate(kb, &examples, k, epochs, seed);
+                let (alone, full) = marsad::ner::cross_validate(kb, &examples, k, epochs, seed);
                 print!(
                     "{}",
                     marsad::ner::render_scores(
-                        &format!("{k}-fold cross-validated entity scores (conlleval spans), {epochs} epochs, tagger with KB features"),
-                        &s
+                        &format!("{k}-fold cross-validated entity scores (conlleval spans), {epochs} epochs: tagger alone (with KB features)"),
+                        &alone
+                    )
+                );
+                print!(
+                    "{}",
+                    marsad::ner::render_scores(
+                        "the same folds through the whole recogniser (`marsad ner`: knowledge base, rules, tagger)",
+                        &full
                     )
                 );
                 return Ok(ExitCode::SUCCESS);

@@ -1101,6 +1101,24 @@ person:francois-hollande\thead_of_state\tcountry:FRA\t2012-05-15\t2017-05-14\n";
         }
     }
 
+    proptest::proptest! {
+        /// Any text: no panic, every mention is a non-empty span on char
+        /// boundaries of the display text.
+        #[test]
+        fn mentions_are_valid_spans(s in "(\\PC|[ \n،.“”«»\"]|الرئيس|الروسي|نظيره|الجنرال|حاملة الطائرات|بروسيا|للروس|تنظيم|صحيفة){0,40}") {
+            let kb = kb();
+            let p = process(&s, &Options::default(), None);
+            let t = p.text.text();
+            for f in Recognizer::new(&kb, None).recognize(t, &p.tokens, Some(20151124)) {
+                proptest::prop_assert!(!f.mentions.is_empty());
+                for m in f.mentions {
+                    proptest::prop_assert!(m.span.start < m.span.end && m.span.end <= t.len());
+                    proptest::prop_assert!(t.is_char_boundary(m.span.start) && t.is_char_boundary(m.span.end));
+                }
+            }
+        }
+    }
+
     #[test]
     fn new_person_gets_country_from_title() {
         let kb = kb();

@@ -777,6 +777,18 @@ mod tests {
         assert_eq!(ok.len(), 2);
     }
 
+    proptest::proptest! {
+        #[test]
+        fn conll_and_model_parsers_never_panic(text in "\\PC{0,200}", bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..64)) {
+            let _ = read_conll("x", &text, true);
+            let _ = read_conll("x", &text, false);
+            let mut b = b"MRSDNER1".to_vec();
+            b.extend(&bytes);
+            let _ = Tagger::from_bytes("m", &b);
+            let _ = Tagger::from_bytes("m", &bytes);
+        }
+    }
+
     #[test]
     fn learns_and_round_trips() {
         let kb = Kb::parse(&[]).unwrap();

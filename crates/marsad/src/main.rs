@@ -82,7 +82,7 @@ enum Command {
         /// Where to write the model.
         #[arg(long, default_value = "data/models/ner.bin")]
         out: PathBuf,
-        #[arg(long, default_value_t = 8)]
+        #[arg(long, default_value_t = 10)]
         epochs: usize,
         #[arg(long, default_value_t = 2015)]
         seed: u64,

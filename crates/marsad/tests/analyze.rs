@@ -346,3 +346,24 @@ fn seeds_actors_are_found_and_linked() {
         }
     }
 }
+
+#[test]
+fn committed_ner_model_is_reproduced_by_train_ner() {
+    let data = root().join("../shared/data/anercorp/ANERCorp_CamelLab_train.txt");
+    let Ok(text) = std::fs::read_to_string(&data) else {
+        eprintln!(
+            "SKIPPED: {} not found; the model test needs ../shared",
+            data.display()
+        );
+        return;
+    };
+    let examples =
+        marsad_recognize::tagger::read_conll("anercorp", &text, true).expect("ANERcorp parses");
+    let kb = marsad_kb::Kb::builtin().expect("built-in knowledge base");
+    // `marsad train-ner` defaults: 10 epochs, seed 2015.
+    let model = marsad::ner::train(kb, &examples, 10, 2015);
+    assert!(
+        model.to_bytes() == marsad_recognize::tagger::BUILTIN_MODEL,
+        "data/models/ner.bin is stale: run `marsad train-ner` and commit the model"
+    );
+}

@@ -5,7 +5,10 @@ use std::io::Write;
 
 use rayon::prelude::*;
 
-use marsad_doc::{CharIndex, Document, Entity, EntityType, Mention, Meta, Source};
+use marsad_doc::{
+    CharIndex, DateMention, Document, Entity, EntityType, Event, Mention, Meta, Modality, Quantity,
+    Quote, Source,
+};
 use marsad_ingest::{InputError, RawDoc};
 use marsad_kb::Kind;
 use marsad_recognize::{Found, Recognizer};
@@ -152,10 +155,100 @@ fn analyze_one(
         .published
         .as_deref()
         .and_then(|d| marsad_kb::parse_date(d, false));
+    let ymd = day.map(|d| ((d / 10000) as i32, (d / 100) % 100, d % 100));
+    let published = meta.published.clone();
     let mut doc = Document::from_processed(meta, &p);
+    let text = p.text.text();
     if let Some(rec) = rec {
-        let found = rec.recognize(p.text.text(), &p.tokens, day);
-        doc.entities = entities(&doc.text, &found);
+        let found = rec.recognize(text, &p.tokens, day);
+        let idx = CharIndex::new(text);
+        let dates = marsad_extract::dates::find_dates(text, &p.tokens, ymd);
+        let quantities = marsad_extract::quantities::find_quantities(text, &p.tokens);
+        let events = marsad_extract::events::find_events(
+            marsad_extract::events::Patterns::builtin(),
+            rec.kb,
+            text,
+            &p.tokens,
+            &p.sentences,
+            &found,
+            &dates,
+            published.as_deref(),
+        );
+        let quotes = marsad_extract::quotes::find_quotes(
+            marsad_extract::quotes::Cues::builtin(),
+            text,
+            &p.tokens,
+            &found,
+        );
+        doc.entities = entities(text, &found);
+        doc.dates = dates
+            .iter()
+            .map(|d| {
+                let s = idx.span(d.span.start, d.span.end);
+                DateMention {
+                    text: text[d.span.clone()].to_string(),
+                    value: d.value.clone(),
+                    start: s.start,
+                    end: s.end,
+                }
+            })
+            .collect();
+        doc.quantities = quantities
+            .iter()
+            .map(|q| {
+                let s = idx.span(q.span.start, q.span.end);
+                Quantity {
+                    value: q.value,
+                    counts: q.counts.clone(),
+                    kind: q.kind.clone(),
+                    text: text[q.span.clone()].to_string(),
+                    start: s.start,
+                    end: s.end,
+                }
+            })
+            .collect();
+        doc.events = events
+            .iter()
+            .map(|e| {
+                let s = idx.span(e.span.start, e.span.end);
+                Event {
+                    kind: e.kind.clone(),
+                    mode: e.mode.clone(),
+                    quad: e.quad,
+                    actor: e.actor.clone(),
+                    recipient: e.recipient.clone(),
+                    sentence: e.sentence,
+                    start: s.start,
+                    end: s.end,
+                    trigger: text[e.trigger.clone()].to_string(),
+                    modality: match e.modality {
+                        marsad_extract::events::Modality::Asserted => Modality::Asserted,
+                        marsad_extract::events::Modality::Negated => Modality::Negated,
+                        marsad_extract::events::Modality::Future => Modality::Future,
+                        marsad_extract::events::Modality::Possible => Modality::Possible,
+                    },
+                    date: e.date.clone(),
+                    location: e.location.clone(),
+                    rule: e.rule.clone(),
+                }
+            })
+            .collect();
+        doc.quotes = quotes
+            .iter()
+            .map(|q| {
+                let s = idx.span(q.span.start, q.span.end);
+                Quote {
+                    speaker: q.speaker.clone(),
+                    speaker_text: q.speaker_text.clone(),
+                    cue: q.cue.clone(),
+                    text: text[q.span.clone()].to_string(),
+                    direct: q.direct,
+                    sentence: q.sentence,
+                    start: s.start,
+                    end: s.end,
+                }
+            })
+            .collect();
     }
     Ok(Analysis {
         doc,
@@ -250,24 +343,22 @@ fn write_text(out: &mut dyn Write, a: &Analysis) -> std::io::Result<()> {
         d.sentences.len(),
         d.text.chars().count()
     )?;
-    if !a.removed.is_empty() {
-        writeln!(
-            out,
-            "boilerplate lines removed: {} (numbered as in the document's text)",
-            a.removed.len()
-        )?;
-        for (line, r) in &a.removed {
-            writeln!(out, "  line {line:>3} [{:?}] {}", r.reason, r.text)?;
+    let name = |id: &str| -> String {
+        d.entities
+            .iter()
+            .find(|e| e.id == id)
+            .map(|e| e.name_en.clone().unwrap_or_else(|| e.name_ar.clone()))
+            .unwrap_or_else(|| id.to_string())
+    };
+    let names = |ids: &[String]| -> String {
+        if ids.is_empty() {
+            "—".to_string()
+        } else {
+            ids.iter().map(|i| name(i)).collect::<Vec<_>>().join(" + ")
         }
-    }
-    if !a.repairs.is_empty() {
-        writeln!(out, "glued words repaired: {}", a.repairs.len())?;
-        for r in &a.repairs {
-            writeln!(out, "  {} → {}", r.word, r.repaired(&d.text))?;
-        }
-    }
+    };
     if !d.entities.is_empty() {
-        writeln!(out, "entities: {}", d.entities.len())?;
+        writeln!(out, "\nACTORS ({})", d.entities.len())?;
         for e in &d.entities {
             let mut seen: Vec<&str> = Vec::new();
             for m in &e.mentions {
@@ -286,7 +377,98 @@ fn write_text(out: &mut dyn Write, a: &Analysis) -> std::io::Result<()> {
             )?;
         }
     }
-    writeln!(out, "sentences:")?;
+    if !d.events.is_empty() {
+        writeln!(out, "\nEVENTS ({})", d.events.len())?;
+        for e in &d.events {
+            let mode = e
+                .mode
+                .as_deref()
+                .map(|m| format!(" ({m})"))
+                .unwrap_or_default();
+            let modality = match e.modality {
+                Modality::Asserted => String::new(),
+                m => format!(" [{}]", format!("{m:?}").to_lowercase()),
+            };
+            let mut extra = Vec::new();
+            if let Some(dt) = &e.date {
+                extra.push(dt.clone());
+            }
+            if let Some(l) = &e.location {
+                extra.push(format!("in {}", name(l)));
+            }
+            writeln!(
+                out,
+                "  {} → {}: {}{}{} — «{}»  [{}; rule {}]",
+                names(&e.actor),
+                names(&e.recipient),
+                e.kind,
+                mode,
+                modality,
+                d.slice(marsad_doc::Span {
+                    start: e.start,
+                    end: e.end
+                }),
+                extra.join(", "),
+                e.rule
+            )?;
+        }
+    }
+    if !d.quotes.is_empty() {
+        writeln!(out, "\nQUOTES ({})", d.quotes.len())?;
+        for q in &d.quotes {
+            let who = match &q.speaker {
+                Some(id) => name(id),
+                None if !q.speaker_text.is_empty() => q.speaker_text.clone(),
+                None => "(unattributed)".to_string(),
+            };
+            let (l, r) = if q.direct {
+                ("«", "»")
+            } else {
+                ("(indirect) ", "")
+            };
+            writeln!(out, "  {who} [{}]: {l}{}{r}", q.cue, q.text)?;
+        }
+    }
+    if !d.quantities.is_empty() {
+        writeln!(out, "\nNUMBERS ({})", d.quantities.len())?;
+        for q in &d.quantities {
+            writeln!(
+                out,
+                "  {} {} — «{}»",
+                q.value,
+                q.kind.as_deref().unwrap_or("?"),
+                q.text
+            )?;
+        }
+    }
+    if !d.dates.is_empty() {
+        writeln!(out, "\nDATES ({})", d.dates.len())?;
+        for t in &d.dates {
+            writeln!(
+                out,
+                "  «{}» → {}",
+                t.text,
+                t.value.as_deref().unwrap_or("unresolved")
+            )?;
+        }
+    }
+    if !a.removed.is_empty() {
+        writeln!(
+            out,
+            "\nboilerplate lines removed: {} (numbered as in the document's text)",
+            a.removed.len()
+        )?;
+        for (line, r) in &a.removed {
+            writeln!(out, "  line {line:>3} [{:?}] {}", r.reason, r.text)?;
+        }
+    }
+    if !a.repairs.is_empty() {
+        writeln!(out, "glued words repaired: {}", a.repairs.len())?;
+        for r in &a.repairs {
+            writeln!(out, "  {} → {}", r.word, r.repaired(&d.text))?;
+        }
+    }
+    writeln!(out, "\nsentences:")?;
     for (i, s) in d.sentences.iter().enumerate() {
         writeln!(out, "  [{i}] {}", d.slice(*s))?;
     }

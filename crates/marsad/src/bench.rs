@@ -23,6 +23,12 @@ pub struct Report {
     pub recognize_tagger: Duration,
     /// Entities found (with the tagger).
     pub entities: usize,
+    /// Events, quotes, quantities and dates extraction.
+    pub extract: Duration,
+    pub events: usize,
+    pub quotes: usize,
+    pub quantities: usize,
+    pub dates: usize,
     /// One-time loading of the knowledge base and of the model.
     pub kb_load: Duration,
     pub model_load: Duration,
@@ -87,6 +93,25 @@ impl Report {
             "load NER model",
             self.model_load.as_secs_f64() * 1e3,
         );
+        let whole = self.clean
+            + self.boilerplate
+            + self.glue
+            + self.split_tokenize
+            + self.recognize_tagger
+            + self.extract;
+        s += &format!(
+            "extraction, 1 thread ({} events, {} quotes, {} quantities, {} dates):\n  {:<28} {:>8.1} ms  {:>8.1} MB/s\nwhole pipeline (text → entities with tagger → events/quotes/quantities/dates):\n  {:<28} {:>8.1} MB/s per core, {:.0} articles/s per core\n",
+            self.events,
+            self.quotes,
+            self.quantities,
+            self.dates,
+            "events+quotes+numbers+dates",
+            self.extract.as_secs_f64() * 1e3,
+            mbps(self.bytes, self.extract),
+            "throughput",
+            mbps(self.bytes, whole),
+            self.docs as f64 / whole.as_secs_f64().max(1e-9),
+        );
         s
     }
 }
@@ -116,6 +141,11 @@ pub fn run(texts: &[String]) -> Report {
         recognize: Duration::ZERO,
         recognize_tagger: Duration::ZERO,
         entities: 0,
+        extract: Duration::ZERO,
+        events: 0,
+        quotes: 0,
+        quantities: 0,
+        dates: 0,
         kb_load,
         model_load,
     };
@@ -137,14 +167,38 @@ pub fn run(texts: &[String]) -> Report {
         r.split_tokenize += t4 - t3;
         r.tokens += tokens.len();
         if let Some((plain, full)) = &recs {
+            let text = repaired.text();
             let t5 = Instant::now();
-            let _ = plain.recognize(repaired.text(), &tokens, Some(20150101));
+            let _ = plain.recognize(text, &tokens, Some(20150101));
             let t6 = Instant::now();
-            r.entities += full
-                .recognize(repaired.text(), &tokens, Some(20150101))
-                .len();
+            let found = full.recognize(text, &tokens, Some(20150101));
+            let t7 = Instant::now();
+            let dates = marsad_extract::dates::find_dates(text, &tokens, Some((2015, 1, 1)));
+            let quantities = marsad_extract::quantities::find_quantities(text, &tokens);
+            let events = marsad_extract::events::find_events(
+                marsad_extract::events::Patterns::builtin(),
+                full.kb,
+                text,
+                &tokens,
+                &s,
+                &found,
+                &dates,
+                Some("2015-01-01"),
+            );
+            let quotes = marsad_extract::quotes::find_quotes(
+                marsad_extract::quotes::Cues::builtin(),
+                text,
+                &tokens,
+                &found,
+            );
+            r.extract += t7.elapsed();
+            r.entities += found.len();
+            r.events += events.len();
+            r.quotes += quotes.len();
+            r.quantities += quantities.len();
+            r.dates += dates.len();
             r.recognize += t6 - t5;
-            r.recognize_tagger += t6.elapsed();
+            r.recognize_tagger += t7 - t6;
         }
         r.sentences += s.len();
     }

@@ -159,3 +159,255 @@ pub fn entities(gold: &[(String, String)], analyses: &[crate::analyze::Analysis]
     }
     out
 }
+
+/// One document's gold annotations (`eval/gold/events/*.json`).
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct Gold {
+    pub doc: String,
+    pub published: Option<String>,
+    #[serde(default)]
+    pub entities: Option<Vec<String>>,
+    #[serde(default)]
+    pub events: Vec<GoldEvent>,
+    #[serde(default)]
+    pub quotes: Vec<GoldQuote>,
+    #[serde(default)]
+    pub quantities: Vec<GoldQuantity>,
+    #[serde(default)]
+    pub dates: Vec<GoldDate>,
+}
+
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct GoldEvent {
+    #[serde(rename = "type")]
+    pub kind: String,
+    #[serde(default)]
+    pub actor: Vec<String>,
+    #[serde(default)]
+    pub recipient: Vec<String>,
+}
+
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct GoldQuote {
+    pub speaker: Option<String>,
+    #[serde(default)]
+    pub direct: Option<bool>,
+}
+
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct GoldQuantity {
+    pub value: f64,
+    pub kind: Option<String>,
+}
+
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct GoldDate {
+    pub value: Option<String>,
+}
+
+/// Read gold files: a JSON file, or every `*.json` of a directory. Errors
+/// name the file (and line and column for JSON syntax).
+pub fn read_gold(paths: &[std::path::PathBuf]) -> Result<Vec<Gold>> {
+    let mut files = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            let mut v: Vec<_> = std::fs::read_dir(p)
+                .map_err(|e| crate::error::user(format!("{}: {e}", p.display())))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|x| x.extension().is_some_and(|e| e == "json"))
+                .collect();
+            v.sort();
+            files.extend(v);
+        } else {
+            files.push(p.clone());
+        }
+    }
+    let mut out = Vec::new();
+    for f in files {
+        let text = std::fs::read_to_string(&f)
+            .map_err(|e| crate::error::user(format!("{}: {e}", f.display())))?;
+        let g: Gold = serde_json::from_str(&text).map_err(|e| {
+            crate::error::user(format!(
+                "{}:{}: {} (column {})",
+                f.display(),
+                e.line(),
+                e,
+                e.column()
+            ))
+        })?;
+        out.push(g);
+    }
+    Ok(out)
+}
+
+/// Multiset P/R/F1 of keys, with the unmatched keys of both sides.
+fn score<K: Ord + Clone>(gold: &[K], pred: &[K]) -> (usize, usize, usize, Vec<K>, Vec<K>) {
+    let mut g = gold.to_vec();
+    g.sort();
+    let mut missed = Vec::new();
+    let mut false_hits = Vec::new();
+    let mut p = pred.to_vec();
+    p.sort();
+    let mut tp = 0;
+    let mut rest = g.clone();
+    for k in &p {
+        if let Some(i) = rest.iter().position(|x| x == k) {
+            rest.remove(i);
+            tp += 1;
+        } else {
+            false_hits.push(k.clone());
+        }
+    }
+    missed.extend(rest);
+    (tp, p.len(), g.len(), missed, false_hits)
+}
+
+/// Score analyses against gold: entities (when annotated), events (type +
+/// actor set + recipient set, and type + actor set), quote speakers,
+/// quantities (value + kind) and dates (value), per document and summed.
+pub fn extraction(gold: &[Gold], analyses: &[crate::analyze::Analysis], report: bool) -> String {
+    use std::fmt::Write as _;
+    let mut rows: Vec<(&str, [usize; 3])> = Vec::new();
+    let mut add = |name: &'static str, tp: usize, pr: usize, go: usize| match rows
+        .iter_mut()
+        .find(|r| r.0 == name)
+    {
+        Some(r) => {
+            r.1[0] += tp;
+            r.1[1] += pr;
+            r.1[2] += go;
+        }
+        None => rows.push((name, [tp, pr, go])),
+    };
+    let mut details = String::new();
+    let mut missing_docs = Vec::new();
+    for g in gold {
+        let Some(a) = analyses.iter().find(|a| a.doc.id == g.doc) else {
+            missing_docs.push(g.doc.clone());
+            continue;
+        };
+        let d = &a.doc;
+        let sorted = |v: &[String]| -> Vec<String> {
+            let mut x = v.to_vec();
+            x.sort();
+            x.dedup();
+            x
+        };
+        let mut lines: Vec<String> = Vec::new();
+        if let Some(ge) = &g.entities {
+            let pe: Vec<String> = d.entities.iter().map(|e| e.id.clone()).collect();
+            let (tp, pr, go, mi, fa) = score(&sorted(ge), &sorted(&pe));
+            add("entities", tp, pr, go);
+            lines.extend(mi.iter().map(|x| format!("    missed entity {x}")));
+            lines.extend(fa.iter().map(|x| format!("    false  entity {x}")));
+        }
+        let ev_key =
+            |k: &str, a: &[String], r: &[String]| format!("{k} {:?} > {:?}", sorted(a), sorted(r));
+        let gk: Vec<String> = g
+            .events
+            .iter()
+            .map(|e| ev_key(&e.kind, &e.actor, &e.recipient))
+            .collect();
+        let mut pk: Vec<String> = d
+            .events
+            .iter()
+            .map(|e| ev_key(&e.kind, &e.actor, &e.recipient))
+            .collect();
+        pk.sort();
+        pk.dedup();
+        let (tp, pr, go, mi, fa) = score(&gk, &pk);
+        add("events (type+actor+recipient)", tp, pr, go);
+        lines.extend(mi.iter().map(|x| format!("    missed event {x}")));
+        lines.extend(fa.iter().map(|x| format!("    false  event {x}")));
+        let ga: Vec<String> = g
+            .events
+            .iter()
+            .map(|e| format!("{} {:?}", e.kind, sorted(&e.actor)))
+            .collect();
+        let mut pa: Vec<String> = d
+            .events
+            .iter()
+            .map(|e| format!("{} {:?}", e.kind, sorted(&e.actor)))
+            .collect();
+        pa.sort();
+        pa.dedup();
+        let (tp, pr, go, _, _) = score(&ga, &pa);
+        add("events (type+actor)", tp, pr, go);
+        let gq: Vec<String> = g
+            .quotes
+            .iter()
+            .map(|q| format!("{:?}", q.speaker))
+            .collect();
+        let pq: Vec<String> = d
+            .quotes
+            .iter()
+            .map(|q| format!("{:?}", q.speaker))
+            .collect();
+        let (tp, pr, go, mi, fa) = score(&gq, &pq);
+        add("quote speakers", tp, pr, go);
+        lines.extend(mi.iter().map(|x| format!("    missed quote by {x}")));
+        lines.extend(fa.iter().map(|x| format!("    false  quote by {x}")));
+        let qkey = |v: f64, k: &Option<String>| format!("{v} {}", k.as_deref().unwrap_or("-"));
+        let gn: Vec<String> = g
+            .quantities
+            .iter()
+            .map(|q| qkey(q.value, &q.kind))
+            .collect();
+        let pn: Vec<String> = d
+            .quantities
+            .iter()
+            .map(|q| qkey(q.value, &q.kind))
+            .collect();
+        let (tp, pr, go, mi, fa) = score(&gn, &pn);
+        add("quantities (value+kind)", tp, pr, go);
+        lines.extend(mi.iter().map(|x| format!("    missed number {x}")));
+        lines.extend(fa.iter().map(|x| format!("    false  number {x}")));
+        let gv: Vec<String> = g.quantities.iter().map(|q| q.value.to_string()).collect();
+        let pv: Vec<String> = d.quantities.iter().map(|q| q.value.to_string()).collect();
+        let (tp, pr, go, _, _) = score(&gv, &pv);
+        add("quantities (value)", tp, pr, go);
+        let gd: Vec<String> = g.dates.iter().map(|x| format!("{:?}", x.value)).collect();
+        let pd: Vec<String> = d.dates.iter().map(|x| format!("{:?}", x.value)).collect();
+        let (tp, pr, go, mi, fa) = score(&gd, &pd);
+        add("dates (value)", tp, pr, go);
+        lines.extend(mi.iter().map(|x| format!("    missed date {x}")));
+        lines.extend(fa.iter().map(|x| format!("    false  date {x}")));
+        if report && !lines.is_empty() {
+            let _ = writeln!(details, "  {}:", g.doc);
+            for l in lines {
+                let _ = writeln!(details, "{l}");
+            }
+        }
+    }
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "extraction vs gold, {} documents\n  {:<30} {:>6} {:>6} {:>6} {:>6} {:>6} {:>6}",
+        gold.len() - missing_docs.len(),
+        "category",
+        "P",
+        "R",
+        "F1",
+        "tp",
+        "pred",
+        "gold"
+    );
+    for (name, [tp, pr, go]) in &rows {
+        let (p, r, f) = marsad_recognize::tagger::Scores::prf(*tp, *pr, *go);
+        let _ = writeln!(
+            out,
+            "  {name:<30} {p:>6.3} {r:>6.3} {f:>6.3} {tp:>6} {pr:>6} {go:>6}"
+        );
+    }
+    if !missing_docs.is_empty() {
+        let _ = writeln!(
+            out,
+            "  not analysed (input absent): {}",
+            missing_docs.join(", ")
+        );
+    }
+    if report {
+        out.push_str(&details);
+    }
+    out
+}

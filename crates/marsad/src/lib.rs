@@ -5,4 +5,5 @@ pub mod analyze;
 pub mod bench;
 pub mod error;
 pub mod eval;
+pub mod export;
 pub mod ner;

@@ -25,6 +25,11 @@ struct Cli {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
+enum ExportFormat {
+    PloverJsonl,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
 enum FormatArg {
     Json,
     Jsonl,
@@ -99,9 +104,32 @@ enum Command {
         #[arg(long)]
         zips: Option<usize>,
     },
-    /// Measure extraction quality.
-    #[command(subcommand)]
-    Eval(EvalCommand),
+    /// Export events as PLOVER records (one JSON object per line).
+    Export {
+        /// Files or directories; `-` reads stdin. Default: stdin.
+        paths: Vec<String>,
+        #[arg(long, value_enum, default_value = "plover-jsonl")]
+        format: ExportFormat,
+        /// Publication date (YYYY-MM-DD) for inputs that carry none.
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        published: Option<String>,
+    },
+    /// Measure extraction quality: `marsad eval [GOLD...] [--report]` scores
+    /// entities, events, quote speakers, quantities and dates against gold
+    /// JSON (default: eval/gold/events/); `eval glue` and `eval entities` below.
+    #[command(args_conflicts_with_subcommands = true)]
+    Eval {
+        #[command(subcommand)]
+        cmd: Option<EvalCommand>,
+        /// Gold JSON files or directories.
+        gold: Vec<PathBuf>,
+        /// List every miss and false hit per document.
+        #[arg(long)]
+        report: bool,
+        /// Documents to analyse (default: examples/ and ../shared/seeds when present).
+        #[arg(long = "docs", value_name = "PATH")]
+        docs: Vec<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -395,6 +423,104 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Kb(cmd) => kb_command(cmd),
+        Command::Export {
+            mut paths,
+            format: ExportFormat::PloverJsonl,
+            published,
+        } => {
+            if let Some(p) = &published {
+                if !valid_date(p) {
+                    return Err(user(format!(
+                        "--published {p:?}: expected a date YYYY-MM-DD"
+                    )));
+                }
+            }
+            if paths.is_empty() {
+                paths.push("-".into());
+            }
+            for p in &paths {
+                if p != "-" && !std::path::Path::new(p).exists() {
+                    return Err(user(format!("{p}: no such file or directory")));
+                }
+            }
+            let kb = builtin_kb()?;
+            let rec = Recognizer::new(kb, Some(builtin_tagger()?));
+            let outcome = analyze::analyze_docs(
+                marsad_ingest::read_inputs(&paths),
+                published.as_deref(),
+                &marsad_text::Options::default(),
+                Some(&rec),
+                |msg| eprintln!("marsad: {msg}"),
+            );
+            let coded = marsad::export::today();
+            let stdout = io::stdout();
+            let mut out = BufWriter::new(stdout.lock());
+            for a in &outcome.analyses {
+                for r in marsad::export::plover(&a.doc, kb, &coded) {
+                    serde_json::to_writer(&mut out, &r)?;
+                    out.write_all(b"\n")?;
+                }
+            }
+            out.flush()?;
+            Ok(if outcome.errors.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
+        }
+        Command::Eval {
+            cmd: None,
+            mut gold,
+            report,
+            mut docs,
+        } => {
+            if gold.is_empty() {
+                gold.push(PathBuf::from("eval/gold/events"));
+            }
+            for g in &gold {
+                if !g.exists() {
+                    return Err(user(format!("{}: no such file or directory", g.display())));
+                }
+            }
+            let gold = marsad::eval::read_gold(&gold)?;
+            if docs.is_empty() {
+                docs.push("examples".into());
+                if std::path::Path::new("../shared/seeds").is_dir() {
+                    docs.push("../shared/seeds".into());
+                } else {
+                    eprintln!("marsad: ../shared/seeds not found; seed gold is skipped");
+                }
+            }
+            let kb = builtin_kb()?;
+            let rec = Recognizer::new(kb, Some(builtin_tagger()?));
+            // Publication dates from the gold where the input has none.
+            let inputs: Vec<_> = marsad_ingest::read_inputs(&docs)
+                .into_iter()
+                .map(|r| {
+                    r.map(|mut d| {
+                        if d.published.is_none() {
+                            d.published = gold
+                                .iter()
+                                .find(|g| g.doc == d.id)
+                                .and_then(|g| g.published.clone());
+                        }
+                        d
+                    })
+                })
+                .collect();
+            let outcome = analyze::analyze_docs(
+                inputs,
+                None,
+                &marsad_text::Options::default(),
+                Some(&rec),
+                |msg| eprintln!("marsad: {msg}"),
+            );
+            print!(
+                "{}",
+                marsad::eval::extraction(&gold, &outcome.analyses, report)
+            );
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Ner { conll, no_tagger } => {
             let text = if conll == "-" {
                 let mut s = String::new();
@@ -495,11 +621,15 @@ fn run(cli: Cli) -> Result<ExitCode> {
             print!("{}", marsad::bench::run(&texts).render());
             Ok(ExitCode::SUCCESS)
         }
-        Command::Eval(EvalCommand::Entities {
-            gold,
-            mut paths,
-            no_tagger,
-        }) => {
+        Command::Eval {
+            cmd:
+                Some(EvalCommand::Entities {
+                    gold,
+                    mut paths,
+                    no_tagger,
+                }),
+            ..
+        } => {
             let gold = marsad::eval::read_entity_gold(&gold)?;
             if paths.is_empty() {
                 paths.push("examples".into());
@@ -526,12 +656,16 @@ fn run(cli: Cli) -> Result<ExitCode> {
             print!("{}", marsad::eval::entities(&gold, &outcome.analyses));
             Ok(ExitCode::SUCCESS)
         }
-        Command::Eval(EvalCommand::Glue {
-            corpus,
-            rate,
-            seed,
-            set,
-        }) => {
+        Command::Eval {
+            cmd:
+                Some(EvalCommand::Glue {
+                    corpus,
+                    rate,
+                    seed,
+                    set,
+                }),
+            ..
+        } => {
             if !corpus.is_dir() {
                 return Err(user(format!(
                     "{}: corpus directory not found",

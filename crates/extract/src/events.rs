@@ -1,0 +1,979 @@
+//! Events coded in PLOVER from trigger patterns (`data/extract/events.tsv`).
+//!
+//! A pattern names its trigger forms (verbs, verbal nouns, passives and
+//! participles; multi-word phrases), the PLOVER type and mode, and where the
+//! actor and recipient are. Per sentence, every trigger match becomes an event
+//! when an actor is found:
+//! * `verb`: the subject right after the verb (VSO, `أسقطت تركيا …`) or before
+//!   it (SVO, `تركيا تسقط …`), coordinated subjects joined (`روسيا وفرنسا
+//!   تقصفان`), else the previous event's actor (pronoun / zero subject);
+//! * `noun`: the genitive right after the noun (`اسقاط تركيا للطائرة`) or a
+//!   nisba adjective after it (`التحذيرات التركية`, `الضربات الجوية الروسية`);
+//! * `passive`: the agent after `من` / `من قبل` (`المدعوم من قطر`).
+//!
+//! The recipient is the next entity (`obj`) or the one introduced by the
+//! pattern's preposition (`ل`, `علي`, `ضد`, `الي`, `مع`, `من`, `في`).
+//! Modality comes from the words before the trigger (`لم`, `لن`, `قد`,
+//! `سوف`, the future prefix `س`), the date from the sentence, else the
+//! publication date, the location from `في` + a place.
+
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+use std::sync::OnceLock;
+
+use marsad_kb::{Kb, Kind};
+use marsad_recognize::gazetteer::candidates;
+use marsad_recognize::{Found, How};
+use marsad_text::data::DataError;
+use marsad_text::matchform::match_form;
+use marsad_text::token::{SegKind, Token, TokenKind};
+
+use crate::dates::DateFound;
+
+pub const EVENTS_TSV: (&str, &str) = (
+    "data/extract/events.tsv",
+    include_str!("../../../data/extract/events.tsv"),
+);
+
+/// PLOVER types with their quad class.
+pub const TYPES: [(&str, u8); 16] = [
+    ("AGREE", 1),
+    ("CONSULT", 1),
+    ("SUPPORT", 1),
+    ("CONCEDE", 1),
+    ("COOPERATE", 2),
+    ("AID", 2),
+    ("RETREAT", 2),
+    ("REQUEST", 3),
+    ("ACCUSE", 3),
+    ("REJECT", 3),
+    ("SANCTION", 3),
+    ("THREATEN", 3),
+    ("PROTEST", 4),
+    ("MOBILIZE", 4),
+    ("COERCE", 4),
+    ("ASSAULT", 4),
+];
+
+/// The quad class of a PLOVER type.
+pub fn quad(kind: &str) -> Option<u8> {
+    TYPES.iter().find(|(t, _)| *t == kind).map(|&(_, q)| q)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pos {
+    Verb,
+    Noun,
+    Passive,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ActorSlot {
+    Subj,
+    Gen,
+    Min,
+    Joint,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RecipientSlot {
+    Obj,
+    Prep(String),
+    None,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Modality {
+    Asserted,
+    Negated,
+    Future,
+    Possible,
+}
+
+impl Modality {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Modality::Asserted => "asserted",
+            Modality::Negated => "negated",
+            Modality::Future => "future",
+            Modality::Possible => "possible",
+        }
+    }
+}
+
+/// One word of a trigger form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Word {
+    Exact(String),
+    Prefix(String),
+}
+
+impl Word {
+    fn matches(&self, w: &str) -> bool {
+        match self {
+            Word::Exact(x) => w == x,
+            Word::Prefix(p) => w.starts_with(p.as_str()),
+        }
+    }
+}
+
+/// A pattern's test: sentence, expected actor ids, expected recipient ids.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PatternTest {
+    pub sentence: String,
+    pub actor: Vec<String>,
+    pub recipient: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pattern {
+    pub id: String,
+    forms: Vec<Vec<Word>>,
+    pub pos: Pos,
+    pub kind: String,
+    pub mode: Option<String>,
+    pub actor: ActorSlot,
+    pub recipient: RecipientSlot,
+    pub test: PatternTest,
+    pub line: usize,
+}
+
+/// All patterns, indexed by the first word of their forms.
+#[derive(Debug, Default)]
+pub struct Patterns {
+    pub list: Vec<Pattern>,
+    exact: HashMap<String, Vec<(u32, u16)>>,
+    prefix: HashMap<String, Vec<(u32, u16)>>,
+    max_prefix: usize,
+}
+
+const HEADER: [&str; 8] = [
+    "id",
+    "forms",
+    "pos",
+    "type",
+    "mode",
+    "actor",
+    "recipient",
+    "test",
+];
+
+impl Patterns {
+    /// The patterns shipped in `data/extract/events.tsv`.
+    pub fn builtin() -> &'static Patterns {
+        static P: OnceLock<Patterns> = OnceLock::new();
+        P.get_or_init(|| {
+            Patterns::parse(EVENTS_TSV.0, EVENTS_TSV.1).unwrap_or_else(|e| {
+                panic!("built-in event patterns are invalid (a build defect): {e}")
+            })
+        })
+    }
+
+    /// Parse and validate a pattern file; the first error names file and line.
+    pub fn parse(file: &str, text: &str) -> Result<Patterns, DataError> {
+        let err = |line: usize, message: String| DataError {
+            file: file.to_string(),
+            line,
+            message,
+        };
+        let mut out = Patterns::default();
+        let mut ids = HashSet::new();
+        let mut header = false;
+        for (i, raw) in text.lines().enumerate() {
+            let line = i + 1;
+            let l = raw.trim_end_matches('\r');
+            if l.trim().is_empty() || l.starts_with('#') {
+                continue;
+            }
+            let c: Vec<&str> = l.split('\t').map(str::trim).collect();
+            if !header {
+                if c != HEADER {
+                    return Err(err(
+                        line,
+                        format!("expected the header `{}`", HEADER.join(" ")),
+                    ));
+                }
+                header = true;
+                continue;
+            }
+            if c.len() != 8 {
+                return Err(err(
+                    line,
+                    format!("expected 8 tab-separated columns, found {}", c.len()),
+                ));
+            }
+            if !ids.insert(c[0].to_string()) {
+                return Err(err(line, format!("duplicate id {:?}", c[0])));
+            }
+            let forms: Vec<Vec<Word>> = c[1]
+                .split('|')
+                .map(str::trim)
+                .filter(|f| !f.is_empty())
+                .map(|f| {
+                    match_form(f)
+                        .split_whitespace()
+                        .map(|w| match w.strip_suffix('*') {
+                            Some(p) => Word::Prefix(p.to_string()),
+                            None => Word::Exact(w.to_string()),
+                        })
+                        .collect::<Vec<_>>()
+                })
+                .filter(|f| !f.is_empty())
+                .collect();
+            if forms.is_empty() {
+                return Err(err(line, "no trigger forms".into()));
+            }
+            if let Some(w) = forms.iter().flatten().find(|w| match w {
+                Word::Prefix(p) => p.chars().count() < 2,
+                Word::Exact(x) => x.is_empty(),
+            }) {
+                return Err(err(line, format!("trigger word {w:?} is too short")));
+            }
+            let pos = match c[2] {
+                "verb" => Pos::Verb,
+                "noun" => Pos::Noun,
+                "passive" => Pos::Passive,
+                o => {
+                    return Err(err(
+                        line,
+                        format!("pos {o:?}: expected verb, noun or passive"),
+                    ))
+                }
+            };
+            if quad(c[3]).is_none() {
+                return Err(err(line, format!("unknown PLOVER type {:?}", c[3])));
+            }
+            let mode = (c[4] != "-").then(|| c[4].to_string());
+            let actor = match c[5] {
+                "subj" => ActorSlot::Subj,
+                "gen" => ActorSlot::Gen,
+                "min" => ActorSlot::Min,
+                "joint" => ActorSlot::Joint,
+                o => {
+                    return Err(err(
+                        line,
+                        format!("actor {o:?}: expected subj, gen, min or joint"),
+                    ))
+                }
+            };
+            let recipient = match c[6] {
+                "obj" => RecipientSlot::Obj,
+                "-" => RecipientSlot::None,
+                p => RecipientSlot::Prep(match_form(p)),
+            };
+            let test = parse_test(c[7]).ok_or_else(|| {
+                err(
+                    line,
+                    "test must read `SENTENCE => ACTOR_IDS > RECIPIENT_IDS` (ids comma-separated, `-` for none)".into(),
+                )
+            })?;
+            let idx = out.list.len() as u32;
+            for (ai, f) in forms.iter().enumerate() {
+                match &f[0] {
+                    Word::Exact(x) => out
+                        .exact
+                        .entry(x.clone())
+                        .or_default()
+                        .push((idx, ai as u16)),
+                    Word::Prefix(p) => {
+                        out.max_prefix = out.max_prefix.max(p.chars().count());
+                        out.prefix
+                            .entry(p.clone())
+                            .or_default()
+                            .push((idx, ai as u16))
+                    }
+                }
+            }
+            out.list.push(Pattern {
+                id: c[0].to_string(),
+                forms,
+                pos,
+                kind: c[3].to_string(),
+                mode,
+                actor,
+                recipient,
+                test,
+                line,
+            });
+        }
+        if !header {
+            return Err(err(1, "empty pattern file (no header)".into()));
+        }
+        Ok(out)
+    }
+
+    /// Patterns whose first trigger word matches `w`.
+    fn first_word(&self, w: &str, out: &mut Vec<(u32, u16)>) {
+        if let Some(v) = self.exact.get(w) {
+            out.extend_from_slice(v);
+        }
+        let mut end = 0;
+        for (n, (i, c)) in w.char_indices().enumerate() {
+            end = i + c.len_utf8();
+            if n + 1 > self.max_prefix {
+                break;
+            }
+            if n + 1 >= 2 {
+                if let Some(v) = self.prefix.get(&w[..end]) {
+                    out.extend_from_slice(v);
+                }
+            }
+        }
+        let _ = end;
+    }
+}
+
+fn parse_test(s: &str) -> Option<PatternTest> {
+    let (sentence, rest) = s.split_once("=>")?;
+    let (a, r) = rest.split_once('>')?;
+    let ids = |x: &str| -> Vec<String> {
+        x.split(',')
+            .map(str::trim)
+            .filter(|i| !i.is_empty() && *i != "-")
+            .map(String::from)
+            .collect()
+    };
+    let actor = ids(a);
+    if sentence.trim().is_empty() || actor.is_empty() {
+        return None;
+    }
+    Some(PatternTest {
+        sentence: sentence.trim().to_string(),
+        actor,
+        recipient: ids(r),
+    })
+}
+
+/// An event found in a document (byte spans in the display text).
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventFound {
+    pub kind: String,
+    pub mode: Option<String>,
+    pub quad: u8,
+    pub actor: Vec<String>,
+    pub recipient: Vec<String>,
+    pub sentence: usize,
+    /// Evidence: from the first to the last word of trigger, actor and recipient.
+    pub span: Range<usize>,
+    pub trigger: Range<usize>,
+    pub modality: Modality,
+    pub date: Option<String>,
+    pub location: Option<String>,
+    pub rule: String,
+}
+
+/// An entity mention over tokens.
+#[derive(Debug, Clone)]
+struct Ment {
+    a: usize,
+    b: usize,
+    id: String,
+    kind: Kind,
+    how: How,
+}
+
+/// Forms of a token to match triggers against: the match form, without
+/// proclitics, without the article, without an attached pronoun.
+fn token_forms(t: &Token, text: &str) -> Vec<String> {
+    let mut v: Vec<String> = Vec::with_capacity(6);
+    let mut push = |s: String| {
+        if !s.is_empty() && !v.contains(&s) {
+            v.push(s);
+        }
+    };
+    push(t.norm().to_string());
+    for (c, _) in candidates(t.norm()) {
+        push(c.to_string());
+        if let Some(r) = c.strip_prefix("ال") {
+            push(r.to_string());
+        }
+    }
+    if t.segments.len() > 1 {
+        push(t.stem_norm(text));
+        push(t.base_norm(text));
+    }
+    if let Some(r) = t.norm().strip_prefix("ال") {
+        push(r.to_string());
+    }
+    v
+}
+
+fn is_actor_kind(k: Kind) -> bool {
+    matches!(
+        k,
+        Kind::Country | Kind::Person | Kind::Organization | Kind::Group
+    )
+}
+
+const NEGATION: [&str; 8] = ["لم", "لن", "لا", "ليس", "ليست", "عدم", "دون", "بدون"];
+const POSSIBLE: [&str; 7] = ["قد", "ربما", "يدرس", "تدرس", "يمكن", "محتمل", "المحتمل"];
+const FUTURE: [&str; 4] = ["سوف", "المقرر", "يعتزم", "تعتزم"];
+
+/// Extract the events of one document.
+#[allow(clippy::too_many_arguments)]
+pub fn find_events(
+    patterns: &Patterns,
+    kb: &Kb,
+    text: &str,
+    tokens: &[Token],
+    sentences: &[Range<usize>],
+    entities: &[Found],
+    dates: &[DateFound],
+    published: Option<&str>,
+) -> Vec<EventFound> {
+    let _ = (kb, sentences);
+    // Entity mentions as token ranges.
+    let starts: Vec<usize> = tokens.iter().map(|t| t.start).collect();
+    let tok_of = |byte: usize| -> usize {
+        match starts.binary_search(&byte) {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
+        }
+    };
+    let mut ments: Vec<Ment> = Vec::new();
+    for f in entities {
+        for m in &f.mentions {
+            if m.span.is_empty() {
+                continue;
+            }
+            ments.push(Ment {
+                a: tok_of(m.span.start),
+                b: tok_of(m.span.end - 1) + 1,
+                id: f.id.clone(),
+                kind: f.kind,
+                how: m.how,
+            });
+        }
+    }
+    ments.sort_by_key(|m| (m.a, m.b));
+
+    let mut out: Vec<EventFound> = Vec::new();
+    let mut last_actor: Vec<String> = Vec::new();
+    let mut cand = Vec::new();
+    let mut i = 0;
+    while i < tokens.len() {
+        let t = &tokens[i];
+        if t.kind != TokenKind::Arabic {
+            i += 1;
+            continue;
+        }
+        // Longest trigger starting here.
+        cand.clear();
+        let forms = token_forms(t, text);
+        for f in &forms {
+            patterns.first_word(f, &mut cand);
+        }
+        let mut best: Option<(usize, usize)> = None; // (pattern, words)
+        for &(pi, ai) in &cand {
+            let p = &patterns.list[pi as usize];
+            let form = &p.forms[ai as usize];
+            if !forms.iter().any(|f| form[0].matches(f)) {
+                continue;
+            }
+            let n = form.len();
+            if i + n > tokens.len() || tokens[i + n - 1].sentence != t.sentence {
+                continue;
+            }
+            let rest_ok = form[1..].iter().enumerate().all(|(k, w)| {
+                let tk = &tokens[i + 1 + k];
+                token_forms(tk, text).iter().any(|f| w.matches(f))
+            });
+            if rest_ok && best.is_none_or(|(_, bn)| n > bn) {
+                best = Some((pi as usize, n));
+            }
+        }
+        let Some((pi, n)) = best else {
+            i += 1;
+            continue;
+        };
+        // A trigger inside an entity name (`جيش الفتح`) is no trigger.
+        if ments.iter().any(|m| m.a <= i && i < m.b) {
+            i += 1;
+            continue;
+        }
+        let p = &patterns.list[pi];
+        if let Some(ev) = build(
+            p,
+            i,
+            i + n,
+            text,
+            tokens,
+            &ments,
+            dates,
+            published,
+            &last_actor,
+        ) {
+            last_actor = ev.actor.clone();
+            let dup = out.iter().any(|e| {
+                e.sentence == ev.sentence
+                    && e.kind == ev.kind
+                    && e.actor == ev.actor
+                    && e.recipient == ev.recipient
+            });
+            if !dup {
+                out.push(ev);
+            }
+        }
+        i += n;
+    }
+    out
+}
+
+/// Coordinated mentions around `m` joined by `و` (`روسيا وفرنسا`).
+fn coordinated(ments: &[Ment], tokens: &[Token], idx: usize) -> Vec<usize> {
+    let mut out = vec![idx];
+    // Forward: next mention starts at m.b with a و clitic or after a و token.
+    let mut j = idx;
+    while let Some(n) = ments.get(j + 1) {
+        let cur = &ments[j];
+        let gap = n.a.saturating_sub(cur.b);
+        let joined =
+            (gap == 0 && tokens[n.a].norm().starts_with('و') && tokens[n.a].has(SegKind::Conj))
+                || (gap == 0 && tokens[n.a].norm().starts_with('و'))
+                || (gap == 1 && tokens[cur.b].norm() == "و");
+        if !joined || !is_actor_kind(n.kind) || n.how == How::Nisba {
+            break;
+        }
+        out.push(j + 1);
+        j += 1;
+    }
+    out
+}
+
+fn ids(ments: &[Ment], idx: &[usize]) -> Vec<String> {
+    let mut v: Vec<String> = Vec::new();
+    for &i in idx {
+        if !v.contains(&ments[i].id) {
+            v.push(ments[i].id.clone());
+        }
+    }
+    v
+}
+
+#[allow(clippy::too_many_arguments)]
+fn build(
+    p: &Pattern,
+    a: usize,
+    b: usize,
+    text: &str,
+    tokens: &[Token],
+    ments: &[Ment],
+    dates: &[DateFound],
+    published: Option<&str>,
+    last_actor: &[String],
+) -> Option<EventFound> {
+    let sent = tokens[a].sentence;
+    let in_sent = |m: &Ment| tokens[m.a].sentence == sent;
+    // Mentions of actors in this sentence, by index into `ments`.
+    let after: Vec<usize> = (0..ments.len())
+        .filter(|&k| ments[k].a >= b && in_sent(&ments[k]) && is_actor_kind(ments[k].kind))
+        .collect();
+    let before: Vec<usize> = (0..ments.len())
+        .filter(|&k| ments[k].b <= a && in_sent(&ments[k]) && is_actor_kind(ments[k].kind))
+        .collect();
+    let stop = |x: usize, y: usize| -> bool {
+        // A clause boundary between tokens x..y: a full stop, colon or
+        // question mark, or a comma before a new clause (`، وقال`).
+        let (lo, hi) = (x.min(y), x.max(y));
+        (lo..hi).any(|k| {
+            matches!(tokens[k].norm(), "." | ":" | "؟" | "?" | "!" | "؛")
+                || (matches!(tokens[k].norm(), "،" | ",")
+                    && tokens.get(k + 1).is_some_and(|n| n.norm().starts_with('و')))
+        })
+    };
+    // The recipient's preposition within the three words before mention `m`
+    // (`على مواقع داعش`, `لمكاتب حماس`), not before position `from`.
+    let prep_before = |m: &Ment, prep: &str, from: usize| -> bool {
+        // (A trigger may end in its own preposition: `عواقب وخيمة على`.)
+        let lo = m.a.saturating_sub(3).max(from.saturating_sub(1));
+        (lo..=m.a).any(|k| {
+            let n = tokens[k].norm();
+            if prep == "ل" {
+                n.starts_with('ل') && n != "لا" && n != "لم" && n != "لن" && n.chars().count() > 2
+            } else {
+                k < m.a && (n == prep || n.strip_prefix('و') == Some(prep))
+            }
+        })
+    };
+    // A mention introduced by any preposition cannot be a subject.
+    let after_prep = |m: &Ment| -> bool {
+        let t = &tokens[m.a];
+        t.has(SegKind::Prep)
+            || (m.a > 0
+                && matches!(
+                    tokens[m.a - 1].norm(),
+                    "في" | "على"
+                        | "علي"
+                        | "الي"
+                        | "ضد"
+                        | "مع"
+                        | "من"
+                        | "عن"
+                        | "بين"
+                        | "لدي"
+                        | "نحو"
+                        | "حول"
+                ))
+    };
+
+    let mut actor_idx: Vec<usize> = Vec::new();
+    let mut actor_end = b;
+    // A plural nisba is a people (`آلاف الأتراك`, `الإيرانيين`) and can be a
+    // subject; a singular one is an adjective (`طائرة روسية`).
+    let plural_nisba = |m: &Ment| -> bool {
+        m.how == How::Nisba && {
+            let n = tokens[m.b - 1].norm();
+            !(n.ends_with('ي') || n.ends_with('ه') || n.ends_with("يان") || n.ends_with("تان"))
+        }
+    };
+    let subject_ok = |m: &Ment| m.how != How::Nisba || plural_nisba(m);
+    // Joint events: `بين X و Y` right after the trigger.
+    if p.actor == ActorSlot::Joint {
+        let hi = (b + 4).min(tokens.len());
+        if let Some(bi) = (b..hi)
+            .find(|&k| tokens[k].sentence == sent && matches!(tokens[k].norm(), "بين" | "وبين"))
+        {
+            if let Some(k) =
+                (0..ments.len()).find(|&k| ments[k].a == bi + 1 && is_actor_kind(ments[k].kind))
+            {
+                actor_idx = coordinated(ments, tokens, k);
+                actor_end = ments[*actor_idx.last().unwrap_or(&k)].b;
+            }
+        }
+    }
+    match p.actor {
+        _ if !actor_idx.is_empty() => {}
+        ActorSlot::Subj | ActorSlot::Joint => {
+            // VSO: the subject follows the verb within two words, and is not
+            // introduced by the recipient's preposition.
+            // SVO first when the subject is right before the trigger (headlines).
+            let svo_close = before
+                .last()
+                .copied()
+                .filter(|&k| a - ments[k].b <= 1 && subject_ok(&ments[k]) && !stop(ments[k].b, a));
+            let vso = after.first().copied().filter(|&k| {
+                svo_close.is_none()
+                    && ments[k].a <= b + 3
+                    && subject_ok(&ments[k])
+                    && !tokens[b..ments[k].a].iter().any(|t| t.kind == TokenKind::Punct)
+                    && !after_prep(&ments[k])
+                    && !matches!(&p.recipient, RecipientSlot::Prep(x) if prep_before(&ments[k], x, b))
+            });
+            if let Some(k) = vso {
+                actor_idx = coordinated(ments, tokens, k);
+                actor_end = ments[*actor_idx.last().unwrap_or(&k)].b;
+            } else if let Some(&k) = before.last().filter(|&&k| {
+                !stop(ments[k].b, a) && a - ments[k].b <= 8 && ments[k].how != How::Nisba
+            }) {
+                // SVO: walk back over `X و Y`.
+                let mut first = k;
+                while first > 0 {
+                    let prev = &ments[first - 1];
+                    let cur = &ments[first];
+                    let joined = in_sent(prev)
+                        && is_actor_kind(prev.kind)
+                        && ((cur.a == prev.b && tokens[cur.a].norm().starts_with('و'))
+                            || (cur.a == prev.b + 1 && tokens[prev.b].norm() == "و"));
+                    if !joined {
+                        break;
+                    }
+                    first -= 1;
+                }
+                actor_idx = (first..=k).collect();
+            }
+        }
+        ActorSlot::Gen => {
+            // The genitive or a nisba right after the noun, over up to two adjectives.
+            if let Some(&k) = after.first() {
+                let gap = ments[k].a - b;
+                let adjectives = tokens[b..ments[k].a]
+                    .iter()
+                    .all(|t| t.norm().starts_with("ال") && t.kind == TokenKind::Arabic);
+                let adjacent = gap == 0 || (gap <= 2 && adjectives && ments[k].how == How::Nisba);
+                // `لـX` right after the noun is the recipient, not the genitive.
+                let li = gap == 0
+                    && tokens[ments[k].a].norm().starts_with('ل')
+                    && ments[k].how != How::Nisba;
+                if adjacent && !li {
+                    actor_idx = coordinated(ments, tokens, k);
+                    actor_end = ments[*actor_idx.last().unwrap_or(&k)].b;
+                }
+            }
+            if actor_idx.is_empty() {
+                // `شنت روسيا غارات`: the subject of the support verb.
+                if let Some(&k) = before.last().filter(|&&k| {
+                    !stop(ments[k].b, a) && a - ments[k].b <= 3 && ments[k].how != How::Nisba
+                }) {
+                    actor_idx = vec![k];
+                }
+            }
+        }
+        ActorSlot::Min => {
+            if let Some(&k) = after.iter().find(|&&k| {
+                let m = &ments[k];
+                m.a >= 1
+                    && (tokens[m.a - 1].norm() == "من"
+                        || tokens[m.a - 1].norm() == "قبل"
+                        || tokens[m.a].norm().starts_with("من"))
+                    && m.a <= b + 4
+            }) {
+                actor_idx = coordinated(ments, tokens, k);
+                actor_end = ments[*actor_idx.last().unwrap_or(&k)].b;
+            }
+        }
+    }
+    let mut actor = ids(ments, &actor_idx);
+    if actor.is_empty() {
+        // Zero subject only for a clause-initial verb (`وأضاف`, `. وقصفت`).
+        let clause_initial = a == 0
+            || tokens[a - 1].sentence != sent
+            || tokens[a - 1].kind == TokenKind::Punct
+            || tokens[a].has(SegKind::Conj);
+        if p.actor == ActorSlot::Min
+            || last_actor.is_empty()
+            || p.pos != Pos::Verb
+            || !clause_initial
+        {
+            return None;
+        }
+        // Pronoun or zero subject: the previous event's actor.
+        actor = last_actor.to_vec();
+    }
+
+    // Recipient.
+    let from = actor_end.max(b);
+    let mut rec_idx: Vec<usize> = Vec::new();
+    match &p.recipient {
+        RecipientSlot::None => {}
+        RecipientSlot::Obj => {
+            if let Some(&k) = after.iter().find(|&&k| {
+                ments[k].a >= from && !actor.contains(&ments[k].id) && !stop(from, ments[k].a)
+            }) {
+                rec_idx = coordinated(ments, tokens, k);
+            }
+        }
+        RecipientSlot::Prep(prep) => {
+            if let Some(&k) = after.iter().find(|&&k| {
+                ments[k].a >= from
+                    && !actor.contains(&ments[k].id)
+                    && prep_before(&ments[k], prep, from)
+                    && !stop(b, ments[k].a)
+            }) {
+                rec_idx = coordinated(ments, tokens, k);
+            } else if p.pos == Pos::Passive {
+                if let Some(&k) = before.last() {
+                    rec_idx = vec![k];
+                }
+            }
+        }
+    }
+    if p.pos == Pos::Passive && rec_idx.is_empty() {
+        if let Some(&k) = before.last().filter(|&&k| !stop(ments[k].b, a)) {
+            if !actor.contains(&ments[k].id) {
+                rec_idx = vec![k];
+            }
+        }
+    }
+    let recipient: Vec<String> = ids(ments, &rec_idx)
+        .into_iter()
+        .filter(|r| !actor.contains(r))
+        .collect();
+
+    // Modality from up to three words before the trigger.
+    let lo = a.saturating_sub(3);
+    let mut modality = Modality::Asserted;
+    for t in tokens[lo..a].iter().filter(|t| t.sentence == sent) {
+        let n = t.norm();
+        let bare = n
+            .strip_prefix('و')
+            .filter(|r| r.chars().count() >= 2)
+            .unwrap_or(n);
+        if NEGATION.contains(&n) || NEGATION.contains(&bare) {
+            modality = Modality::Negated;
+        } else if POSSIBLE.contains(&n) || POSSIBLE.contains(&bare) {
+            if modality == Modality::Asserted {
+                modality = Modality::Possible;
+            }
+        } else if (FUTURE.contains(&n) || FUTURE.contains(&bare)) && modality == Modality::Asserted
+        {
+            modality = Modality::Future;
+        }
+    }
+    if modality == Modality::Asserted && tokens[a].has(SegKind::Future) {
+        modality = Modality::Future;
+    }
+
+    // Date: an explicit date in the sentence, else the publication date.
+    let date = dates
+        .iter()
+        .find(|d| d.sentence == sent && d.value.is_some())
+        .and_then(|d| d.value.clone())
+        .or_else(|| published.map(str::to_string));
+    // Location: `في` + a place in the sentence.
+    let location = ments
+        .iter()
+        .find(|m| {
+            in_sent(m)
+                && m.kind == Kind::Location
+                && m.a > 0
+                && (tokens[m.a - 1].norm() == "في" || tokens[m.a - 1].norm() == "وفي")
+        })
+        .map(|m| m.id.clone());
+
+    let mut lo_tok = a;
+    let mut hi_tok = b;
+    for &k in actor_idx.iter().chain(&rec_idx) {
+        lo_tok = lo_tok.min(ments[k].a);
+        hi_tok = hi_tok.max(ments[k].b);
+    }
+    Some(EventFound {
+        kind: p.kind.clone(),
+        mode: p.mode.clone(),
+        quad: quad(&p.kind).unwrap_or(0),
+        actor,
+        recipient,
+        sentence: sent,
+        span: tokens[lo_tok].start..tokens[hi_tok - 1].end,
+        trigger: tokens[a].start..tokens[b - 1].end,
+        modality,
+        date,
+        location,
+        rule: p.id.clone(),
+    })
+    .filter(|_| !text.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use marsad_recognize::Recognizer;
+    use marsad_text::{process, Options};
+
+    fn run(s: &str, published: Option<&str>) -> Vec<EventFound> {
+        let kb = Kb::builtin().unwrap_or_else(|e| panic!("{e}"));
+        let p = process(s, &Options::default(), None);
+        let t = p.text.text();
+        let day = published.and_then(|d| marsad_kb::parse_date(d, false));
+        let found = Recognizer::new(kb, None).recognize(t, &p.tokens, day);
+        find_events(
+            Patterns::builtin(),
+            kb,
+            t,
+            &p.tokens,
+            &p.sentences,
+            &found,
+            &[],
+            published,
+        )
+    }
+
+    /// Every pattern's own test sentence yields its event with the expected
+    /// actor and recipient.
+    #[test]
+    fn every_pattern_passes_its_test_sentence() {
+        let pats = Patterns::builtin();
+        assert!(pats.list.len() >= 16);
+        let mut failures = Vec::new();
+        for p in &pats.list {
+            let evs = run(&p.test.sentence, Some("2015-11-24"));
+            let mut want_a = p.test.actor.clone();
+            want_a.sort();
+            let mut want_r = p.test.recipient.clone();
+            want_r.sort();
+            let ok = evs.iter().any(|e| {
+                let mut a = e.actor.clone();
+                a.sort();
+                let mut r = e.recipient.clone();
+                r.sort();
+                e.kind == p.kind && a == want_a && r == want_r
+            });
+            if !ok {
+                let got: Vec<String> = evs
+                    .iter()
+                    .map(|e| format!("{} {:?}>{:?} ({})", e.kind, e.actor, e.recipient, e.rule))
+                    .collect();
+                failures.push(format!(
+                    "{}:{} {}: {:?} => {:?} > {:?}; got {:?}",
+                    EVENTS_TSV.0, p.line, p.id, p.test.sentence, want_a, want_r, got
+                ));
+            }
+        }
+        eprintln!(
+            "{} of {} pattern tests pass",
+            pats.list.len() - failures.len(),
+            pats.list.len()
+        );
+        for f in &failures {
+            eprintln!("FAIL {f}");
+        }
+        // Known gaps of the argument finder (listed so that a fix shows up
+        // here): a genitive after an adjective (`هجوم انتحاري لداعش`), a
+        // subject inside a noun phrase (`ممثلون عن حماس`, `مسؤول في حماس`).
+        const KNOWN_GAPS: [&str; 3] = [
+            "assault.suicide.noun",
+            "consult.convene.verb",
+            "retreat.resign.verb",
+        ];
+        let unexpected: Vec<&String> = failures
+            .iter()
+            .filter(|f| !KNOWN_GAPS.iter().any(|g| f.contains(&format!(" {g}:"))))
+            .collect();
+        assert!(
+            unexpected.is_empty(),
+            "{} pattern tests fail: {unexpected:#?}",
+            unexpected.len()
+        );
+        let fixed: Vec<&&str> = KNOWN_GAPS
+            .iter()
+            .filter(|g| !failures.iter().any(|f| f.contains(&format!(" {g}:"))))
+            .collect();
+        assert!(
+            fixed.is_empty(),
+            "now passing, remove from KNOWN_GAPS: {fixed:?}"
+        );
+    }
+
+    #[test]
+    fn all_sixteen_types_have_patterns() {
+        let pats = Patterns::builtin();
+        for (t, _) in TYPES {
+            assert!(pats.list.iter().filter(|p| p.kind == t).count() >= 3, "{t}");
+        }
+    }
+
+    #[test]
+    fn modality_table() {
+        let cases = [
+            ("أسقطت تركيا طائرة روسية.", Modality::Asserted),
+            ("لم تسقط تركيا أي طائرة روسية.", Modality::Negated),
+            ("قد تقصف روسيا مواقع داعش.", Modality::Possible),
+            ("سوف تقصف روسيا مواقع داعش.", Modality::Future),
+        ];
+        for (s, want) in cases {
+            let evs = run(s, Some("2015-11-24"));
+            assert!(evs.iter().any(|e| e.modality == want), "{s}: {evs:?}");
+        }
+    }
+
+    #[test]
+    fn parse_errors_name_the_line() {
+        let h = "id\tforms\tpos\ttype\tmode\tactor\trecipient\ttest\n";
+        let cases = [
+            (format!("{h}a\tx\tverb\tASSAULT\t-\tsubj\tobj\n"), 2, "8 tab-separated"),
+            (format!("{h}a\tاسقط\tverb\tBOMB\t-\tsubj\tobj\tس => country:RUS > -\n"), 2, "unknown PLOVER type"),
+            (format!("{h}a\tاسقط\tadverb\tASSAULT\t-\tsubj\tobj\tس => country:RUS > -\n"), 2, "pos"),
+            (format!("{h}a\tاسقط\tverb\tASSAULT\t-\tsubj\tobj\tno arrow\n"), 2, "test must read"),
+            (
+                format!("{h}a\tاسقط\tverb\tASSAULT\t-\tsubj\tobj\tس => country:RUS > -\na\tاسقط\tverb\tASSAULT\t-\tsubj\tobj\tس => country:RUS > -\n"),
+                3,
+                "duplicate id",
+            ),
+            ("a\tb\n".to_string(), 1, "expected the header"),
+        ];
+        for (text, line, msg) in cases {
+            let e = Patterns::parse("p.tsv", &text).unwrap_err();
+            assert_eq!(e.line, line, "{msg}");
+            assert!(e.message.contains(msg), "{} vs {msg}", e.message);
+        }
+    }
+}

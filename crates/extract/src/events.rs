@@ -653,7 +653,7 @@ fn build(
                 .filter(|&k| a - ments[k].b <= 1 && subject_ok(&ments[k]) && !stop(ments[k].b, a));
             let vso = after.first().copied().filter(|&k| {
                 svo_close.is_none()
-                    && ments[k].a <= b + 3
+                    && ments[k].a <= b + 1
                     && subject_ok(&ments[k])
                     && !tokens[b..ments[k].a].iter().any(|t| t.kind == TokenKind::Punct)
                     && !after_prep(&ments[k])
@@ -686,15 +686,23 @@ fn build(
             // The genitive or a nisba right after the noun, over up to two adjectives.
             if let Some(&k) = after.first() {
                 let gap = ments[k].a - b;
-                let adjectives = tokens[b..ments[k].a]
-                    .iter()
-                    .all(|t| t.norm().starts_with("ال") && t.kind == TokenKind::Arabic);
+                // Only adjectives may stand between (`الضربات الجوية الروسية`), not
+                // a noun (`اسقاط الطائرة الروسية`: the nisba qualifies the object).
+                let adjectives = tokens[b..ments[k].a].iter().all(|t| {
+                    let n = t.norm();
+                    t.kind == TokenKind::Arabic
+                        && n.starts_with("ال")
+                        && (n.ends_with("يه") || n.ends_with('ي'))
+                });
                 let adjacent = gap == 0 || (gap <= 2 && adjectives && ments[k].how == How::Nisba);
                 // `لـX` right after the noun is the recipient, not the genitive.
                 let li = gap == 0
                     && tokens[ments[k].a].norm().starts_with('ل')
                     && ments[k].how != How::Nisba;
-                if adjacent && !li {
+                // A capital right after an attack noun is where it happened
+                // (`هجمات باريس`), not who did it.
+                let place = gap == 0 && ments[k].how == How::Metonym && p.kind == "ASSAULT";
+                if adjacent && !li && !place {
                     actor_idx = coordinated(ments, tokens, k);
                     actor_end = ments[*actor_idx.last().unwrap_or(&k)].b;
                 }

@@ -398,6 +398,43 @@ fn token_forms(t: &Token, text: &str) -> Vec<String> {
     v
 }
 
+type FormCache = HashMap<String, Option<std::rc::Rc<Vec<String>>>, marsad_text::lexicon::FxBuild>;
+
+thread_local! {
+    /// (pattern set the cache belongs to, match form → forms).
+    static FORMS: std::cell::RefCell<(usize, FormCache)> =
+        std::cell::RefCell::new((0, FormCache::default()));
+}
+
+/// [`token_forms`] of a token when one of them can start a trigger, else
+/// `None`; cached per match form (and per pattern set).
+fn trigger_forms(p: &Patterns, t: &Token, text: &str) -> Option<std::rc::Rc<Vec<String>>> {
+    FORMS.with(|c| {
+        let owner = p as *const Patterns as usize;
+        {
+            let mut m = c.borrow_mut();
+            if m.0 != owner {
+                *m = (owner, FormCache::default());
+            }
+            if let Some(v) = m.1.get(t.norm()) {
+                return v.clone();
+            }
+        }
+        let forms = token_forms(t, text);
+        let mut hits = Vec::new();
+        for f in &forms {
+            p.first_word(f, &mut hits);
+        }
+        let v = (!hits.is_empty()).then(|| std::rc::Rc::new(forms));
+        let mut m = c.borrow_mut();
+        if m.1.len() > 200_000 {
+            m.1.clear();
+        }
+        m.1.insert(t.norm().to_string(), v.clone());
+        v
+    })
+}
+
 fn is_actor_kind(k: Kind) -> bool {
     matches!(
         k,
@@ -457,10 +494,14 @@ pub fn find_events(
             i += 1;
             continue;
         }
-        // Longest trigger starting here.
+        // Longest trigger starting here. Most words start no trigger: that
+        // answer is cached per match form.
         cand.clear();
-        let forms = token_forms(t, text);
-        for f in &forms {
+        let Some(forms) = trigger_forms(patterns, t, text) else {
+            i += 1;
+            continue;
+        };
+        for f in forms.iter() {
             patterns.first_word(f, &mut cand);
         }
         let mut best: Option<(usize, usize)> = None; // (pattern, words)

@@ -14,6 +14,7 @@ use std::fmt;
 use std::path::Path;
 use std::sync::OnceLock;
 
+use marsad_text::lexicon::FxBuild;
 use marsad_text::matchform::match_form;
 use thiserror::Error;
 
@@ -255,9 +256,9 @@ pub struct Kb {
     pub offices: Vec<Office>,
     pub phrases: Vec<Phrase>,
     by_id: HashMap<String, EntryId>,
-    keys: HashMap<String, Vec<Hit>>,
+    keys: HashMap<String, Vec<Hit>, FxBuild>,
     /// First word of a key → the most words any key starting with it has.
-    first: HashMap<String, u8>,
+    first: HashMap<String, u8, FxBuild>,
     by_office: HashMap<(Role, EntryId), Vec<u32>>,
     /// (file, rows) per loaded file.
     pub files: Vec<(String, usize)>,

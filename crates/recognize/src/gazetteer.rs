@@ -82,7 +82,12 @@ pub struct NormMatch<'k> {
 }
 
 fn is_word(n: &str) -> bool {
-    n.chars().next().is_some_and(char::is_alphanumeric)
+    n.chars().next().is_some_and(|c| {
+        // Arabic letters without the general Unicode table lookup.
+        ('\u{0621}'..='\u{064A}').contains(&c)
+            || c.is_ascii_alphanumeric()
+            || (!c.is_ascii() && c.is_alphanumeric())
+    })
 }
 
 /// All matches over a sentence's match forms, left to right,

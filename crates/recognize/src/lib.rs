@@ -21,6 +21,11 @@ pub mod gazetteer;
 pub mod tagger;
 
 use std::collections::{HashMap, HashSet};
+
+use marsad_text::lexicon::FxBuild;
+
+/// A set of words with the fast in-process hasher.
+pub type WordSet = HashSet<String, FxBuild>;
 use std::ops::Range;
 use std::sync::OnceLock;
 
@@ -67,8 +72,8 @@ pub struct Mention {
 }
 
 /// Function words (data/recognize/function-words.txt), in match form.
-pub fn function_words() -> &'static HashSet<String> {
-    static F: OnceLock<HashSet<String>> = OnceLock::new();
+pub fn function_words() -> &'static WordSet {
+    static F: OnceLock<WordSet> = OnceLock::new();
     F.get_or_init(|| {
         let (f, t) = FUNCTION_WORDS;
         marsad_text::data::word_list(f, t)
@@ -88,7 +93,7 @@ pub const NOT_HOLDER: (&str, &str) = (
     include_str!("../../../data/recognize/not-holder.txt"),
 );
 
-fn word_set(file: (&str, &str)) -> HashSet<String> {
+fn word_set(file: (&str, &str)) -> WordSet {
     marsad_text::data::word_list(file.0, file.1)
         .unwrap_or_else(|e| panic!("built-in data is invalid (a build defect): {e}"))
         .into_iter()
@@ -96,14 +101,14 @@ fn word_set(file: (&str, &str)) -> HashSet<String> {
 }
 
 /// Words that make a following office someone else's (`نائب`, `مساعد`).
-pub fn not_holder() -> &'static HashSet<String> {
-    static F: OnceLock<HashSet<String>> = OnceLock::new();
+pub fn not_holder() -> &'static WordSet {
+    static F: OnceLock<WordSet> = OnceLock::new();
     F.get_or_init(|| word_set(NOT_HOLDER))
 }
 
 /// First names: data/recognize/first-names.txt plus the first word of every
 /// multi-word person name in the knowledge base.
-pub fn first_names(kb: &Kb) -> HashSet<String> {
+pub fn first_names(kb: &Kb) -> WordSet {
     let mut s = word_set(FIRST_NAMES);
     for e in kb.entries.iter().filter(|e| e.kind == Kind::Person) {
         for n in std::iter::once(&e.name_ar).chain(&e.variants) {
@@ -140,7 +145,7 @@ type Adjacent<'a> = dyn Fn(&[Match], usize, usize) -> Option<usize> + 'a;
 pub struct Recognizer<'k> {
     pub kb: &'k Kb,
     pub tagger: Option<&'k Tagger>,
-    first: HashSet<String>,
+    first: WordSet,
 }
 
 /// Per-document state.
@@ -295,7 +300,13 @@ impl<'k> Recognizer<'k> {
         let kb = self.kb;
         let toks = &doc.tokens[range.clone()];
         let ms = gazetteer::find(kb, doc.text, toks, range.start);
-        let tags = self.tagger.map(|t| t.tag_tokens(kb, doc.text, toks));
+        let tags = self.tagger.map(|t| {
+            let norms = toks.iter().map(|x| x.norm().to_string()).collect();
+            let parts = ms
+                .iter()
+                .map(|m| (m.a - range.start, m.b - range.start, m.hits[0]));
+            t.tag(&tagger::Sent::with_matches(kb, norms, parts))
+        });
         let tag_at = |i: usize| -> Tag {
             tags.as_ref()
                 .and_then(|t| t.get(i - range.start).copied())

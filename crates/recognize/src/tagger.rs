@@ -202,11 +202,17 @@ fn fh(template: u8, s: &str) -> u64 {
 /// Per-sentence inputs of the feature function.
 pub struct Sent {
     pub norms: Vec<String>,
-    stripped: Vec<String>,
+    /// Byte offset in `norms[i]` where its clitic-stripped form starts.
+    stripped: Vec<usize>,
     kb: Vec<String>,
     cue: Vec<String>,
     band: Vec<u8>,
     func: Vec<bool>,
+}
+
+struct NormSpan {
+    a: usize,
+    b: usize,
 }
 
 /// Strip proclitics and the article: `والصادرات` → `صادرات`.
@@ -237,12 +243,31 @@ fn strip(n: &str) -> &str {
 impl Sent {
     /// Build from match forms of the sentence's tokens.
     pub fn new(kb: &Kb, norms: Vec<String>) -> Sent {
+        let refs: Vec<&str> = norms.iter().map(String::as_str).collect();
+        let ms: Vec<(usize, usize, Hit)> = gazetteer::find_norms(kb, &refs)
+            .into_iter()
+            .map(|m| (m.a, m.b, m.hits[0]))
+            .collect();
+        drop(refs);
+        Sent::with_matches(kb, norms, ms.into_iter())
+    }
+
+    /// Build from match forms and gazetteer matches already found over them
+    /// (`(first word, end word, best hit)`), as the recogniser has them.
+    pub fn with_matches(
+        kb: &Kb,
+        norms: Vec<String>,
+        matches: impl Iterator<Item = (usize, usize, Hit)>,
+    ) -> Sent {
         let n = norms.len();
         let mut kbf = vec![String::new(); n];
         let mut cue = vec![String::new(); n];
-        let refs: Vec<&str> = norms.iter().map(String::as_str).collect();
-        for m in gazetteer::find_norms(kb, &refs) {
-            let label = match m.hits[0] {
+        for (ma, mb, hit) in matches {
+            if ma >= mb || mb > n {
+                continue;
+            }
+            let m = NormSpan { a: ma, b: mb };
+            let label = match hit {
                 Hit::Name(e) => kb.entry(e).kind.as_str(),
                 Hit::Metonym(_) => "METONYM",
                 Hit::Nisba(_) => "NISBA",
@@ -252,7 +277,7 @@ impl Sent {
                     PhraseKind::Vehicle => "VEHICLE",
                 },
             };
-            let is_phrase = matches!(m.hits[0], Hit::Phrase(_));
+            let is_phrase = matches!(hit, Hit::Phrase(_));
             for i in m.a..m.b {
                 kbf[i] = if is_phrase {
                     format!("P{label}")
@@ -276,7 +301,7 @@ impl Sent {
             })
             .collect();
         let func = norms.iter().map(|w| fw.contains(w.as_str())).collect();
-        let stripped = norms.iter().map(|w| strip(w).to_string()).collect();
+        let stripped = norms.iter().map(|w| w.len() - strip(w).len()).collect();
         Sent {
             norms,
             stripped,
@@ -305,6 +330,8 @@ impl Sent {
 
     /// Features of token `i` given the two previous tags.
     fn features(&self, i: usize, p1: usize, p2: usize, out: &mut Vec<u64>) {
+        // Hashes are computed on the fly, byte for byte what `fh` gives for
+        // the joined strings (`"{p2}|{p1}"`, …), without allocating.
         out.clear();
         let w = self.norms[i].as_str();
         let ii = i as isize;
@@ -314,60 +341,127 @@ impl Sent {
         out.push(fh(3, self.word(ii + 1)));
         out.push(fh(4, self.word(ii - 2)));
         out.push(fh(5, self.word(ii + 2)));
-        let chars: Vec<char> = w.chars().collect();
-        let nc = chars.len();
-        for k in 1..=3usize.min(nc) {
-            let p: String = chars[..k].iter().collect();
-            let s: String = chars[nc - k..].iter().collect();
-            out.push(fh(6 + k as u8, &p));
-            out.push(fh(10 + k as u8, &s));
+        let nc = w.chars().count();
+        let mut ends = [0usize; 3];
+        for (k, (b, c)) in w.char_indices().take(3).enumerate() {
+            ends[k] = b + c.len_utf8();
         }
-        out.push(fh(14, &self.stripped[i]));
+        let mut starts = [0usize; 3];
+        for (k, (b, _)) in w.char_indices().rev().take(3).enumerate() {
+            starts[k] = b;
+        }
+        for k in 1..=3usize.min(nc) {
+            out.push(fh(6 + k as u8, &w[..ends[k - 1]]));
+            out.push(fh(10 + k as u8, &w[starts[k - 1]..]));
+        }
+        let st = |k: usize| &self.norms[k][self.stripped[k]..];
+        out.push(fh(14, st(i)));
         if i > 0 {
-            out.push(fh(15, &self.stripped[i - 1]));
+            out.push(fh(15, st(i - 1)));
         }
         if i + 1 < self.len() {
-            out.push(fh(16, &self.stripped[i + 1]));
+            out.push(fh(16, st(i + 1)));
         }
         let shape = if w.chars().all(|c| c.is_ascii_digit()) {
             "D"
         } else if w.chars().any(|c| c.is_ascii_alphabetic()) {
             "L"
-        } else if !w.chars().any(char::is_alphanumeric) {
+        } else if !w
+            .chars()
+            .any(|c| ('\u{0621}'..='\u{064A}').contains(&c) || c.is_alphanumeric())
+        {
             "P"
         } else {
             "A"
         };
         out.push(fh(17, shape));
-        out.push(fh(18, &nc.min(12).to_string()));
-        out.push(fh(19, &self.band[i].to_string()));
+        out.push(Fh::new(18).num(nc.min(12)).done());
+        out.push(Fh::new(19).num(self.band[i] as usize).done());
         out.push(fh(20, if self.func[i] { "1" } else { "0" }));
         out.push(fh(21, &self.kb[i]));
         out.push(fh(22, &self.cue[i]));
         if i > 0 {
             out.push(fh(23, &self.kb[i - 1]));
-            out.push(fh(24, &self.band[i - 1].to_string()));
+            out.push(Fh::new(24).num(self.band[i - 1] as usize).done());
         }
         if i + 1 < self.len() {
             out.push(fh(25, &self.kb[i + 1]));
-            out.push(fh(26, &self.band[i + 1].to_string()));
+            out.push(Fh::new(26).num(self.band[i + 1] as usize).done());
         }
-        let t1 = p1.to_string();
-        out.push(fh(27, &t1));
-        out.push(fh(28, &format!("{p2}|{p1}")));
-        out.push(fh(29, &format!("{t1}|{w}")));
-        out.push(fh(30, &format!("{t1}|{}", self.kb[i])));
-        out.push(fh(31, &format!("{}|{w}", self.word(ii - 1))));
-        out.push(fh(32, &format!("{w}|{}", self.word(ii + 1))));
-        let suf = |j: isize| -> String {
-            let x = self.word(j);
-            let c: Vec<char> = x.chars().collect();
-            c[c.len().saturating_sub(2)..].iter().collect()
+        out.push(Fh::new(27).num(p1).done());
+        out.push(Fh::new(28).num(p2).sep().num(p1).done());
+        out.push(Fh::new(29).num(p1).sep().str(w).done());
+        out.push(Fh::new(30).num(p1).sep().str(&self.kb[i]).done());
+        out.push(Fh::new(31).str(self.word(ii - 1)).sep().str(w).done());
+        out.push(Fh::new(32).str(w).sep().str(self.word(ii + 1)).done());
+        let suf2 = |x: &'_ str| -> usize {
+            x.char_indices()
+                .rev()
+                .take(2)
+                .last()
+                .map_or(x.len(), |(b, _)| b)
         };
-        out.push(fh(33, &suf(ii - 1)));
-        out.push(fh(34, &suf(ii + 1)));
-        out.push(fh(35, &format!("{t1}|{}", self.band[i])));
-        out.push(fh(36, &format!("{}|{}", self.cue[i], self.band[i])));
+        let prev = self.word(ii - 1);
+        let next = self.word(ii + 1);
+        out.push(fh(33, &prev[suf2(prev)..]));
+        out.push(fh(34, &next[suf2(next)..]));
+        out.push(Fh::new(35).num(p1).sep().num(self.band[i] as usize).done());
+        out.push(
+            Fh::new(36)
+                .str(&self.cue[i])
+                .sep()
+                .num(self.band[i] as usize)
+                .done(),
+        );
+    }
+}
+
+/// Streaming form of [`fh`]: `Fh::new(t).str(a).sep().str(b).done()` ==
+/// `fh(t, &format!("{a}|{b}"))`.
+struct Fh(u64);
+
+impl Fh {
+    #[inline]
+    fn new(template: u8) -> Fh {
+        Fh((template as u64 + 1).wrapping_mul(K))
+    }
+    #[inline]
+    fn byte(mut self, b: u8) -> Fh {
+        self.0 = (self.0.rotate_left(5) ^ b as u64).wrapping_mul(K);
+        self
+    }
+    #[inline]
+    fn str(mut self, s: &str) -> Fh {
+        for b in s.bytes() {
+            self = self.byte(b);
+        }
+        self
+    }
+    #[inline]
+    fn sep(self) -> Fh {
+        self.byte(b'|')
+    }
+    #[inline]
+    fn num(mut self, n: usize) -> Fh {
+        let mut buf = [0u8; 20];
+        let mut k = buf.len();
+        let mut x = n;
+        loop {
+            k -= 1;
+            buf[k] = b'0' + (x % 10) as u8;
+            x /= 10;
+            if x == 0 {
+                break;
+            }
+        }
+        for &b in &buf[k..] {
+            self = self.byte(b);
+        }
+        self
+    }
+    #[inline]
+    fn done(self) -> u64 {
+        self.0 ^ (self.0 >> 29)
     }
 }
 
@@ -411,9 +505,19 @@ impl Tagger {
         let mut sc = [0.0; N_TAGS];
         let (mut p1, mut p2) = (0usize, 0usize);
         for i in 0..s.len() {
-            s.features(i, p1, p2, &mut feats);
-            self.score(&feats, &mut sc);
-            let best = best_allowed(&sc, p1);
+            // A lone punctuation mark is never a name: no need to score it.
+            let w = s.norms[i].as_str();
+            let punct = w.chars().count() == 1
+                && w.chars().all(|c| {
+                    c.is_ascii_punctuation() || matches!(c, '،' | '؛' | '؟' | '«' | '»' | '“' | '”')
+                });
+            let best = if punct {
+                0
+            } else {
+                s.features(i, p1, p2, &mut feats);
+                self.score(&feats, &mut sc);
+                best_allowed(&sc, p1)
+            };
             out.push(Tag::from_index(best));
             p2 = p1;
             p1 = best;
@@ -755,6 +859,16 @@ mod tests {
         for (t, want) in cases {
             assert_eq!(label_spans(&tags(t)), want.to_vec(), "{t}");
         }
+    }
+
+    #[test]
+    fn streaming_hash_equals_joined_string_hash() {
+        assert_eq!(Fh::new(28).num(3).sep().num(17).done(), fh(28, "3|17"));
+        assert_eq!(
+            Fh::new(31).str("روسيا").sep().str("ب").done(),
+            fh(31, "روسيا|ب")
+        );
+        assert_eq!(Fh::new(18).num(0).done(), fh(18, "0"));
     }
 
     #[test]

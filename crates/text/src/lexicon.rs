@@ -11,7 +11,7 @@ use crate::data::{self, DataError};
 /// For in-process tables keyed by words (not exposed to untrusted collisions
 /// concerns beyond performance).
 #[derive(Default, Clone, Copy)]
-pub(crate) struct FxHasher(u64);
+pub struct FxHasher(u64);
 
 const FX_K: u64 = 0x517c_c1b7_2722_0a95;
 
@@ -51,7 +51,7 @@ impl Hasher for FxHasher {
     }
 }
 
-pub(crate) type FxBuild = BuildHasherDefault<FxHasher>;
+pub type FxBuild = BuildHasherDefault<FxHasher>;
 
 /// Maximum byte length of a [`WordKey`].
 pub(crate) const WORD_KEY_MAX: usize = 23;

@@ -370,6 +370,8 @@ struct Ment {
     id: String,
     kind: Kind,
     how: How,
+    /// ISO3 of the entity (a country itself, a person's nationality).
+    country: Option<String>,
 }
 
 /// Forms of a token to match triggers against: the match form, without
@@ -479,6 +481,7 @@ pub fn find_events(
                 id: f.id.clone(),
                 kind: f.kind,
                 how: m.how,
+                country: f.country.clone(),
             });
         }
     }
@@ -795,8 +798,21 @@ fn build(
     match &p.recipient {
         RecipientSlot::None => {}
         RecipientSlot::Obj => {
+            // The actor's own people are not the recipient (`ألغت روسيا زيارة
+            // وزير الخارجية سيرغي لافروف إلى تركيا` → Turkey).
+            let actor_countries: Vec<&str> = actor_idx
+                .iter()
+                .filter_map(|&k| ments[k].country.as_deref())
+                .collect();
             if let Some(&k) = after.iter().find(|&&k| {
-                ments[k].a >= from && !actor.contains(&ments[k].id) && !stop(from, ments[k].a)
+                let m = &ments[k];
+                m.a >= from
+                    && !actor.contains(&m.id)
+                    && !stop(from, m.a)
+                    && !(m.kind == Kind::Person
+                        && m.country
+                            .as_deref()
+                            .is_some_and(|c| actor_countries.contains(&c)))
             }) {
                 rec_idx = coordinated(ments, tokens, k);
             }
@@ -814,6 +830,18 @@ fn build(
                     rec_idx = vec![k];
                 }
             }
+        }
+    }
+    // A noun whose actor stands before it takes its genitive as the object
+    // (`روسيا … قامت بتسليح "البيشمركة"`).
+    if p.actor == ActorSlot::Gen && rec_idx.is_empty() && actor_end == b {
+        if let Some(&k) = after.iter().find(|&&k| {
+            let m = &ments[k];
+            m.how != How::Nisba
+                && !actor.contains(&m.id)
+                && (m.a == b || (m.a == b + 1 && tokens[b].kind == TokenKind::Punct))
+        }) {
+            rec_idx = vec![k];
         }
     }
     if p.pos == Pos::Passive && rec_idx.is_empty() {

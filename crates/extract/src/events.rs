@@ -804,15 +804,15 @@ fn build(
                 .iter()
                 .filter_map(|&k| ments[k].country.as_deref())
                 .collect();
+            let own_people = |m: &Ment| {
+                m.kind == Kind::Person
+                    && m.country
+                        .as_deref()
+                        .is_some_and(|c| actor_countries.contains(&c))
+            };
             if let Some(&k) = after.iter().find(|&&k| {
                 let m = &ments[k];
-                m.a >= from
-                    && !actor.contains(&m.id)
-                    && !stop(from, m.a)
-                    && !(m.kind == Kind::Person
-                        && m.country
-                            .as_deref()
-                            .is_some_and(|c| actor_countries.contains(&c)))
+                m.a >= from && !actor.contains(&m.id) && !stop(from, m.a) && !own_people(m)
             }) {
                 rec_idx = coordinated(ments, tokens, k);
             }

@@ -670,7 +670,9 @@ fn build(
             !(n.ends_with('ي') || n.ends_with('ه') || n.ends_with("يان") || n.ends_with("تان"))
         }
     };
-    let subject_ok = |m: &Ment| m.how != How::Nisba || plural_nisba(m);
+    // `نظيره الروسي` is the subject's counterpart: an object, never the subject.
+    let counterpart = |m: &Ment| m.how == How::Role && tokens[m.a].norm().contains("نظير");
+    let subject_ok = |m: &Ment| (m.how != How::Nisba || plural_nisba(m)) && !counterpart(m);
     // Joint events: `بين X و Y` right after the trigger.
     if p.actor == ActorSlot::Joint {
         let hi = (b + 4).min(tokens.len());
@@ -706,9 +708,12 @@ fn build(
             if let Some(k) = vso {
                 actor_idx = coordinated(ments, tokens, k);
                 actor_end = ments[*actor_idx.last().unwrap_or(&k)].b;
-            } else if let Some(&k) = before.last().filter(|&&k| {
-                !stop(ments[k].b, a) && a - ments[k].b <= 8 && ments[k].how != How::Nisba
-            }) {
+            } else if let Some(&k) = before
+                .iter()
+                .rev()
+                .take_while(|&&k| !stop(ments[k].b, a) && a - ments[k].b <= 10)
+                .find(|&&k| subject_ok(&ments[k]))
+            {
                 // SVO: walk back over `X و Y`.
                 let mut first = k;
                 while first > 0 {
@@ -780,16 +785,24 @@ fn build(
         let clause_initial = a == 0
             || tokens[a - 1].sentence != sent
             || tokens[a - 1].kind == TokenKind::Punct
-            || tokens[a].has(SegKind::Conj);
-        if p.actor == ActorSlot::Min
-            || last_actor.is_empty()
-            || p.pos != Pos::Verb
-            || !clause_initial
-        {
+            || tokens[a].has(SegKind::Conj)
+            || matches!(
+                tokens[a - 1].norm(),
+                "عندما" | "حين" | "حينما" | "بعدما" | "لما" | "ثم" | "كما" | "اذ" | "حيث"
+            );
+        if p.actor == ActorSlot::Min || p.pos != Pos::Verb || !clause_initial {
             return None;
         }
-        // Pronoun or zero subject: the previous event's actor.
-        actor = last_actor.to_vec();
+        // Pronoun or zero subject: the nearest possible subject earlier in
+        // the sentence, else the previous event's actor.
+        if let Some(&k) = before.iter().rev().find(|&&k| subject_ok(&ments[k])) {
+            actor_idx = vec![k];
+            actor = ids(ments, &actor_idx);
+        } else if last_actor.is_empty() {
+            return None;
+        } else {
+            actor = last_actor.to_vec();
+        }
     }
 
     // Recipient.
@@ -825,6 +838,9 @@ fn build(
                     && !stop(b, ments[k].a)
             }) {
                 rec_idx = coordinated(ments, tokens, k);
+            } else if let Some(&k) = after.iter().find(|&&k| ments[k].a == from && counterpart(&ments[k])) {
+                // `سيلتقي نظيره الروسي`: the counterpart is the direct object.
+                rec_idx = vec![k];
             } else if p.pos == Pos::Passive {
                 if let Some(&k) = before.last() {
                     rec_idx = vec![k];

@@ -1502,8 +1502,31 @@ fn quantity(
             }
         }
     }
+    // `ركابها الـ224`: the counted noun (with a pronoun) stands before `الـN`.
+    if e.article && noun.is_none() && noun_before.is_none() {
+        noun_before = e.first.checked_sub(1).and_then(|j| {
+            let p = &toks[j];
+            if p.sentence != s || p.kind != TokenKind::Arabic {
+                return None;
+            }
+            let mut forms: Vec<(usize, String)> = variants(p.norm())
+                .take(2)
+                .map(|(n, r, _)| (n, r.to_string()))
+                .collect();
+            if let Some(w) = without_pronoun(p.norm()) {
+                forms.push((0, w));
+            }
+            forms.into_iter().find_map(|(n, r)| {
+                kinds
+                    .nouns
+                    .forward(&r, toks, j + 1, s)
+                    .filter(|(len, _)| *len == 1)
+                    .map(|(_, kind)| (j, n, *kind))
+            })
+        });
+    }
     // `الـ70` with no known counted noun is an ordinal (`الذكرى الـ70`).
-    if e.article && !known_noun(&noun) {
+    if e.article && !known_noun(&noun) && noun_before.is_none() {
         return None;
     }
     let mut kind: Option<Kind> = None;
@@ -1755,6 +1778,7 @@ mod tests {
         let cases: &[(&str, &[Row])] = &[
             // digits, counted nouns, context
             ("قتل الـ224 راكبا الذين كانوا على متن الطائرة.", &[("224 راكبا", 224.0, Some("راكبا"), Some("dead"))]),
+            ("أدى الانفجار إلى مقتل جميع ركابها الـ224.", &[("ركابها ال224", 224.0, Some("ركابها"), Some("dead"))]),
             ("كان على متن الطائرة 224 راكباً.", &[("224 راكباً", 224.0, Some("راكباً"), Some("passengers"))]),
             ("أسفر الهجوم عن مقتل 43 شخصا في المدينة.", &[("43 شخصا", 43.0, Some("شخصا"), Some("dead"))]),
             ("لقي ٢٢٤ حتفهم في الحادث.", &[("٢٢٤", 224.0, None, Some("dead"))]),

@@ -400,7 +400,8 @@ fn token_forms(t: &Token, text: &str) -> Vec<String> {
     v
 }
 
-type FormCache = HashMap<String, Option<std::rc::Rc<Vec<String>>>, marsad_text::lexicon::FxBuild>;
+/// Match form → (its trigger forms, whether any can start a trigger).
+type FormCache = HashMap<String, (std::rc::Rc<Vec<String>>, bool), marsad_text::lexicon::FxBuild>;
 
 thread_local! {
     /// (pattern set the cache belongs to, match form → forms).
@@ -408,9 +409,9 @@ thread_local! {
         std::cell::RefCell::new((0, FormCache::default()));
 }
 
-/// [`token_forms`] of a token when one of them can start a trigger, else
-/// `None`; cached per match form (and per pattern set).
-fn trigger_forms(p: &Patterns, t: &Token, text: &str) -> Option<std::rc::Rc<Vec<String>>> {
+/// [`token_forms`] of a token (cached per match form and pattern set), and
+/// whether one of them can start a trigger.
+fn cached_forms(p: &Patterns, t: &Token, text: &str) -> (std::rc::Rc<Vec<String>>, bool) {
     FORMS.with(|c| {
         let owner = p as *const Patterns as usize;
         {
@@ -427,7 +428,7 @@ fn trigger_forms(p: &Patterns, t: &Token, text: &str) -> Option<std::rc::Rc<Vec<
         for f in &forms {
             p.first_word(f, &mut hits);
         }
-        let v = (!hits.is_empty()).then(|| std::rc::Rc::new(forms));
+        let v = (std::rc::Rc::new(forms), !hits.is_empty());
         let mut m = c.borrow_mut();
         if m.1.len() > 200_000 {
             m.1.clear();
@@ -435,6 +436,12 @@ fn trigger_forms(p: &Patterns, t: &Token, text: &str) -> Option<std::rc::Rc<Vec<
         m.1.insert(t.norm().to_string(), v.clone());
         v
     })
+}
+
+/// The forms of a token that can start a trigger, else `None`.
+fn trigger_forms(p: &Patterns, t: &Token, text: &str) -> Option<std::rc::Rc<Vec<String>>> {
+    let (f, hit) = cached_forms(p, t, text);
+    hit.then_some(f)
 }
 
 fn is_actor_kind(k: Kind) -> bool {
@@ -520,7 +527,10 @@ pub fn find_events(
             }
             let rest_ok = form[1..].iter().enumerate().all(|(k, w)| {
                 let tk = &tokens[i + 1 + k];
-                token_forms(tk, text).iter().any(|f| w.matches(f))
+                cached_forms(patterns, tk, text)
+                    .0
+                    .iter()
+                    .any(|f| w.matches(f))
             });
             if rest_ok && best.is_none_or(|(_, bn)| n > bn) {
                 best = Some((pi as usize, n));
@@ -788,7 +798,15 @@ fn build(
             || tokens[a].has(SegKind::Conj)
             || matches!(
                 tokens[a - 1].norm(),
-                "عندما" | "حين" | "حينما" | "بعدما" | "لما" | "ثم" | "كما" | "اذ" | "حيث"
+                "عندما"
+                    | "حين"
+                    | "حينما"
+                    | "بعدما"
+                    | "لما"
+                    | "ثم"
+                    | "كما"
+                    | "اذ"
+                    | "حيث"
             );
         if p.actor == ActorSlot::Min || p.pos != Pos::Verb || !clause_initial {
             return None;
@@ -838,7 +856,10 @@ fn build(
                     && !stop(b, ments[k].a)
             }) {
                 rec_idx = coordinated(ments, tokens, k);
-            } else if let Some(&k) = after.iter().find(|&&k| ments[k].a == from && counterpart(&ments[k])) {
+            } else if let Some(&k) = after
+                .iter()
+                .find(|&&k| ments[k].a == from && counterpart(&ments[k]))
+            {
                 // `سيلتقي نظيره الروسي`: the counterpart is the direct object.
                 rec_idx = vec![k];
             } else if p.pos == Pos::Passive {

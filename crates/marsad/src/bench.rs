@@ -25,6 +25,8 @@ pub struct Report {
     pub entities: usize,
     /// Events, quotes, quantities and dates extraction.
     pub extract: Duration,
+    /// dates, quantities, events, quotes.
+    pub parts: [Duration; 4],
     pub events: usize,
     pub quotes: usize,
     pub quantities: usize,
@@ -105,7 +107,13 @@ impl Report {
             self.quotes,
             self.quantities,
             self.dates,
-            "events+quotes+numbers+dates",
+            format!(
+                "all (dates {:.0}, numbers {:.0}, events {:.0}, quotes {:.0} ms)",
+                self.parts[0].as_secs_f64() * 1e3,
+                self.parts[1].as_secs_f64() * 1e3,
+                self.parts[2].as_secs_f64() * 1e3,
+                self.parts[3].as_secs_f64() * 1e3
+            ),
             self.extract.as_secs_f64() * 1e3,
             mbps(self.bytes, self.extract),
             "throughput",
@@ -142,6 +150,7 @@ pub fn run(texts: &[String]) -> Report {
         recognize_tagger: Duration::ZERO,
         entities: 0,
         extract: Duration::ZERO,
+        parts: [Duration::ZERO; 4],
         events: 0,
         quotes: 0,
         quantities: 0,
@@ -174,7 +183,9 @@ pub fn run(texts: &[String]) -> Report {
             let found = full.recognize(text, &tokens, Some(20150101));
             let t7 = Instant::now();
             let dates = marsad_extract::dates::find_dates(text, &tokens, Some((2015, 1, 1)));
+            let t8 = Instant::now();
             let quantities = marsad_extract::quantities::find_quantities(text, &tokens);
+            let t9 = Instant::now();
             let events = marsad_extract::events::find_events(
                 marsad_extract::events::Patterns::builtin(),
                 full.kb,
@@ -185,6 +196,7 @@ pub fn run(texts: &[String]) -> Report {
                 &dates,
                 Some("2015-01-01"),
             );
+            let t10 = Instant::now();
             let quotes = marsad_extract::quotes::find_quotes(
                 marsad_extract::quotes::Cues::builtin(),
                 text,
@@ -192,6 +204,10 @@ pub fn run(texts: &[String]) -> Report {
                 &found,
             );
             r.extract += t7.elapsed();
+            r.parts[0] += t8 - t7;
+            r.parts[1] += t9 - t8;
+            r.parts[2] += t10 - t9;
+            r.parts[3] += t10.elapsed();
             r.entities += found.len();
             r.events += events.len();
             r.quotes += quotes.len();

@@ -349,7 +349,7 @@ pub fn find_quotes(
         // Find إن/أن within 8 words after the cue.
         let mut c = k + n;
         let mut that = None;
-        while c < tokens.len() && c < k + n + 9 && tokens[c].sentence == sent {
+        while c < tokens.len() && c < k + n + 16 && tokens[c].sentence == sent {
             if matches!(
                 tokens[c].norm(),
                 "ان" | "بان" | "انه" | "انها" | "بانه" | "بانها" | "انهم"

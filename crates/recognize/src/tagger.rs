@@ -468,7 +468,12 @@ impl Fh {
 /// A trained model.
 #[derive(Debug, Default, Clone)]
 pub struct Tagger {
-    weights: IdMap<[f32; N_TAGS]>,
+    /// Weights quantised to i16 (as stored in the model file); `scale`
+    /// converts them back. Scoring sums the integers: the best tag does not
+    /// depend on the (positive) scale, and the table is small enough to stay
+    /// in cache.
+    weights: IdMap<[i16; N_TAGS]>,
+    scale: f32,
 }
 
 /// The model shipped in the repository.
@@ -487,22 +492,42 @@ impl Tagger {
             .as_ref()
     }
 
-    fn score(&self, feats: &[u64], out: &mut [f32; N_TAGS]) {
-        *out = [0.0; N_TAGS];
+    fn score(&self, feats: &[u64], out: &mut [i32; N_TAGS]) {
+        *out = [0; N_TAGS];
         for f in feats {
             if let Some(w) = self.weights.get(f) {
                 for k in 0..N_TAGS {
-                    out[k] += w[k];
+                    out[k] += w[k] as i32;
                 }
             }
         }
+    }
+
+    /// Quantise trained weights (what `to_bytes` stores).
+    fn quantised(w: IdMap<[f32; N_TAGS]>) -> Tagger {
+        let max = w
+            .values()
+            .flat_map(|w| w.iter())
+            .fold(0f32, |m, &x| m.max(x.abs()));
+        let scale = if max > 0.0 { max / 32767.0 } else { 1.0 };
+        let weights = w
+            .into_iter()
+            .map(|(k, v)| {
+                let mut q = [0i16; N_TAGS];
+                for (qi, &x) in q.iter_mut().zip(&v) {
+                    *qi = (x / scale).round().clamp(-32767.0, 32767.0) as i16;
+                }
+                (k, q)
+            })
+            .collect();
+        Tagger { weights, scale }
     }
 
     /// Tag one sentence (greedy, with `I-X` allowed only after `B-X`/`I-X`).
     pub fn tag(&self, s: &Sent) -> Vec<Tag> {
         let mut out = Vec::with_capacity(s.len());
         let mut feats = Vec::with_capacity(48);
-        let mut sc = [0.0; N_TAGS];
+        let mut sc = [0i32; N_TAGS];
         let (mut p1, mut p2) = (0usize, 0usize);
         for i in 0..s.len() {
             // A lone punctuation mark is never a name: no need to score it.
@@ -533,12 +558,7 @@ impl Tagger {
 
     /// Serialise (weights quantised to i16).
     pub fn to_bytes(&self) -> Vec<u8> {
-        let max = self
-            .weights
-            .values()
-            .flat_map(|w| w.iter())
-            .fold(0f32, |m, &x| m.max(x.abs()));
-        let scale = if max > 0.0 { max / 32767.0 } else { 1.0 };
+        let scale = self.scale;
         let mut keys: Vec<&u64> = self.weights.keys().collect();
         keys.sort();
         let mut out = Vec::with_capacity(16 + keys.len() * (8 + 2 * N_TAGS));
@@ -547,8 +567,7 @@ impl Tagger {
         out.extend_from_slice(&scale.to_le_bytes());
         for k in keys {
             out.extend_from_slice(&k.to_le_bytes());
-            for &w in &self.weights[k] {
-                let q = (w / scale).round().clamp(-32767.0, 32767.0) as i16;
+            for &q in &self.weights[k] {
                 out.extend_from_slice(&q.to_le_bytes());
             }
         }
@@ -580,14 +599,13 @@ impl Tagger {
         weights.reserve(n);
         for r in b[16..].chunks_exact(rec) {
             let k = u64::from_le_bytes(r[..8].try_into().unwrap_or_default());
-            let mut w = [0f32; N_TAGS];
+            let mut w = [0i16; N_TAGS];
             for (j, x) in w.iter_mut().enumerate() {
-                let q = i16::from_le_bytes([r[8 + 2 * j], r[9 + 2 * j]]);
-                *x = q as f32 * scale;
+                *x = i16::from_le_bytes([r[8 + 2 * j], r[9 + 2 * j]]);
             }
             weights.insert(k, w);
         }
-        Ok(Tagger { weights })
+        Ok(Tagger { weights, scale })
     }
 }
 
@@ -600,12 +618,12 @@ fn allowed(prev: usize, t: usize) -> bool {
     }
 }
 
-fn best_allowed(sc: &[f32; N_TAGS], prev: usize) -> usize {
+fn best_allowed<T: PartialOrd + Copy>(sc: &[T; N_TAGS], prev: usize) -> usize {
     let mut best = 0;
-    let mut bs = f32::NEG_INFINITY;
+    let mut bs: Option<T> = None;
     for (t, &s) in sc.iter().enumerate() {
-        if allowed(prev, t) && s > bs {
-            bs = s;
+        if allowed(prev, t) && bs.is_none_or(|b| s > b) {
+            bs = Some(s);
             best = t;
         }
     }
@@ -753,7 +771,7 @@ pub fn train(kb: &Kb, data: &[Example], epochs: usize, seed: u64) -> Tagger {
             weights.insert(f, w);
         }
     }
-    Tagger { weights }
+    Tagger::quantised(weights)
 }
 
 /// Per-label and micro precision/recall/F1 over entity spans (conlleval).

@@ -541,7 +541,8 @@ pub fn find_events(
             continue;
         };
         // A trigger inside an entity name (`جيش الفتح`) is no trigger.
-        if ments.iter().any(|m| m.a <= i && i < m.b) {
+        let first_after = ments.partition_point(|m| m.a <= i);
+        if ments[..first_after].iter().rev().take(4).any(|m| i < m.b) {
             i += 1;
             continue;
         }
@@ -619,10 +620,13 @@ fn build(
     let sent = tokens[a].sentence;
     let in_sent = |m: &Ment| tokens[m.a].sentence == sent;
     // Mentions of actors in this sentence, by index into `ments`.
-    let after: Vec<usize> = (0..ments.len())
+    // Mentions are sorted by their first token: this sentence's are a slice.
+    let m_lo = ments.partition_point(|m| tokens[m.a].sentence < sent);
+    let m_hi = ments.partition_point(|m| tokens[m.a].sentence <= sent);
+    let after: Vec<usize> = (m_lo..m_hi)
         .filter(|&k| ments[k].a >= b && in_sent(&ments[k]) && is_actor_kind(ments[k].kind))
         .collect();
-    let before: Vec<usize> = (0..ments.len())
+    let before: Vec<usize> = (m_lo..m_hi)
         .filter(|&k| ments[k].b <= a && in_sent(&ments[k]) && is_actor_kind(ments[k].kind))
         .collect();
     let stop = |x: usize, y: usize| -> bool {
@@ -924,7 +928,7 @@ fn build(
         .and_then(|d| d.value.clone())
         .or_else(|| published.map(str::to_string));
     // Location: `في` + a place in the sentence.
-    let location = ments
+    let location = ments[m_lo..m_hi]
         .iter()
         .find(|m| {
             in_sent(m)

@@ -145,6 +145,8 @@ pub struct Patterns {
     exact: HashMap<String, Vec<(u32, u16)>>,
     prefix: HashMap<String, Vec<(u32, u16)>>,
     max_prefix: usize,
+    /// Lengths (chars) of the prefix forms, ascending.
+    prefix_lens: Vec<usize>,
 }
 
 const HEADER: [&str; 8] = [
@@ -276,7 +278,12 @@ impl Patterns {
                         .or_default()
                         .push((idx, ai as u16)),
                     Word::Prefix(p) => {
-                        out.max_prefix = out.max_prefix.max(p.chars().count());
+                        let len = p.chars().count();
+                        out.max_prefix = out.max_prefix.max(len);
+                        if !out.prefix_lens.contains(&len) {
+                            out.prefix_lens.push(len);
+                            out.prefix_lens.sort_unstable();
+                        }
                         out.prefix
                             .entry(p.clone())
                             .or_default()
@@ -307,19 +314,22 @@ impl Patterns {
         if let Some(v) = self.exact.get(w) {
             out.extend_from_slice(v);
         }
-        let mut end = 0;
+        // Only the prefix lengths some pattern uses.
+        let mut li = 0;
         for (n, (i, c)) in w.char_indices().enumerate() {
-            end = i + c.len_utf8();
-            if n + 1 > self.max_prefix {
+            let chars = n + 1;
+            while li < self.prefix_lens.len() && self.prefix_lens[li] < chars {
+                li += 1;
+            }
+            if li >= self.prefix_lens.len() {
                 break;
             }
-            if n + 1 >= 2 {
-                if let Some(v) = self.prefix.get(&w[..end]) {
+            if self.prefix_lens[li] == chars {
+                if let Some(v) = self.prefix.get(&w[..i + c.len_utf8()]) {
                     out.extend_from_slice(v);
                 }
             }
         }
-        let _ = end;
     }
 }
 
@@ -400,8 +410,12 @@ fn token_forms(t: &Token, text: &str) -> Vec<String> {
     v
 }
 
-/// Match form → (its trigger forms, whether any can start a trigger).
-type FormCache = HashMap<String, (std::rc::Rc<Vec<String>>, bool), marsad_text::lexicon::FxBuild>;
+/// A word's trigger forms and the (pattern, alternative) pairs whose first
+/// word one of them matches.
+type Forms = std::rc::Rc<(Vec<String>, Vec<(u32, u16)>)>;
+
+/// Match form → its [`Forms`].
+type FormCache = HashMap<String, Forms>;
 
 thread_local! {
     /// (pattern set the cache belongs to, match form → forms).
@@ -409,9 +423,9 @@ thread_local! {
         std::cell::RefCell::new((0, FormCache::default()));
 }
 
-/// [`token_forms`] of a token (cached per match form and pattern set), and
-/// whether one of them can start a trigger.
-fn cached_forms(p: &Patterns, t: &Token, text: &str) -> (std::rc::Rc<Vec<String>>, bool) {
+/// [`token_forms`] of a token and the patterns they can start, cached per
+/// match form (and pattern set).
+fn cached_forms(p: &Patterns, t: &Token, text: &str) -> Forms {
     FORMS.with(|c| {
         let owner = p as *const Patterns as usize;
         {
@@ -428,7 +442,9 @@ fn cached_forms(p: &Patterns, t: &Token, text: &str) -> (std::rc::Rc<Vec<String>
         for f in &forms {
             p.first_word(f, &mut hits);
         }
-        let v = (std::rc::Rc::new(forms), !hits.is_empty());
+        hits.sort_unstable();
+        hits.dedup();
+        let v: Forms = std::rc::Rc::new((forms, hits));
         let mut m = c.borrow_mut();
         if m.1.len() > 200_000 {
             m.1.clear();
@@ -436,12 +452,6 @@ fn cached_forms(p: &Patterns, t: &Token, text: &str) -> (std::rc::Rc<Vec<String>
         m.1.insert(t.norm().to_string(), v.clone());
         v
     })
-}
-
-/// The forms of a token that can start a trigger, else `None`.
-fn trigger_forms(p: &Patterns, t: &Token, text: &str) -> Option<std::rc::Rc<Vec<String>>> {
-    let (f, hit) = cached_forms(p, t, text);
-    hit.then_some(f)
 }
 
 fn is_actor_kind(k: Kind) -> bool {
@@ -494,9 +504,19 @@ pub fn find_events(
     }
     ments.sort_by_key(|m| (m.a, m.b));
 
+    // Clause boundaries as prefix counts: `stops[k]` = boundaries among
+    // tokens[..k] (a full stop, colon or question mark, or a comma before a
+    // new clause: `، وقال`).
+    let mut stops = Vec::with_capacity(tokens.len() + 1);
+    stops.push(0u32);
+    for (k, t) in tokens.iter().enumerate() {
+        let hard = matches!(t.norm(), "." | ":" | "؟" | "?" | "!" | "؛");
+        let soft = matches!(t.norm(), "،" | ",")
+            && tokens.get(k + 1).is_some_and(|n| n.norm().starts_with('و'));
+        stops.push(stops[k] + u32::from(hard || soft));
+    }
     let mut out: Vec<EventFound> = Vec::new();
     let mut last_actor: Vec<String> = Vec::new();
-    let mut cand = Vec::new();
     let mut i = 0;
     while i < tokens.len() {
         let t = &tokens[i];
@@ -506,16 +526,14 @@ pub fn find_events(
         }
         // Longest trigger starting here. Most words start no trigger: that
         // answer is cached per match form.
-        cand.clear();
-        let Some(forms) = trigger_forms(patterns, t, text) else {
+        let cached = cached_forms(patterns, t, text);
+        let (forms, cand) = (&cached.0, &cached.1);
+        if cand.is_empty() {
             i += 1;
             continue;
-        };
-        for f in forms.iter() {
-            patterns.first_word(f, &mut cand);
         }
         let mut best: Option<(usize, usize)> = None; // (pattern, words)
-        for &(pi, ai) in &cand {
+        for &(pi, ai) in cand.iter() {
             let p = &patterns.list[pi as usize];
             let form = &p.forms[ai as usize];
             if !forms.iter().any(|f| form[0].matches(f)) {
@@ -557,6 +575,7 @@ pub fn find_events(
             dates,
             published,
             &last_actor,
+            &stops,
         ) {
             last_actor = ev.actor.clone();
             let dup = out.iter().any(|e| {
@@ -616,6 +635,7 @@ fn build(
     dates: &[DateFound],
     published: Option<&str>,
     last_actor: &[String],
+    stops: &[u32],
 ) -> Option<EventFound> {
     let sent = tokens[a].sentence;
     let in_sent = |m: &Ment| tokens[m.a].sentence == sent;
@@ -629,15 +649,10 @@ fn build(
     let before: Vec<usize> = (m_lo..m_hi)
         .filter(|&k| ments[k].b <= a && in_sent(&ments[k]) && is_actor_kind(ments[k].kind))
         .collect();
+    // A clause boundary between tokens x..y (prefix counts, O(1)).
     let stop = |x: usize, y: usize| -> bool {
-        // A clause boundary between tokens x..y: a full stop, colon or
-        // question mark, or a comma before a new clause (`، وقال`).
-        let (lo, hi) = (x.min(y), x.max(y));
-        (lo..hi).any(|k| {
-            matches!(tokens[k].norm(), "." | ":" | "؟" | "?" | "!" | "؛")
-                || (matches!(tokens[k].norm(), "،" | ",")
-                    && tokens.get(k + 1).is_some_and(|n| n.norm().starts_with('و')))
-        })
+        let (lo, hi) = (x.min(y), x.max(y).min(stops.len() - 1));
+        lo < hi && stops[hi] > stops[lo]
     };
     // The recipient's preposition within the three words before mention `m`
     // (`على مواقع داعش`, `لمكاتب حماس`), not before position `from`.

@@ -18,25 +18,60 @@ pub struct Match {
     pub hits: Vec<Hit>,
 }
 
+/// Up to six candidate forms, stored inline (no allocation in the common case).
+pub struct Candidates<'a> {
+    items: [(Cow<'a, str>, usize); 6],
+    len: usize,
+    next: usize,
+}
+
+impl<'a> Candidates<'a> {
+    fn push(&mut self, c: Cow<'a, str>, strip: usize) {
+        if self.len < self.items.len() {
+            self.items[self.len] = (c, strip);
+            self.len += 1;
+        }
+    }
+}
+
+impl<'a> Iterator for Candidates<'a> {
+    type Item = (Cow<'a, str>, usize);
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.next >= self.len {
+            return None;
+        }
+        let item = std::mem::replace(&mut self.items[self.next], (Cow::Borrowed(""), 0));
+        self.next += 1;
+        Some(item)
+    }
+}
+
 /// Forms of a token's match form to look up, with the number of leading
 /// chars stripped: the whole form first, then without `و`/`ف`, without
 /// `ب`/`ل`/`ك`, both, and `لل` → `ال` (`للروس` → `الروس`).
-pub fn candidates(n: &str) -> Vec<(Cow<'_, str>, usize)> {
-    let mut out: Vec<(Cow<str>, usize)> = vec![(Cow::Borrowed(n), 0)];
-    let chars = n.chars().count();
-    if chars < 4 {
+pub fn candidates(n: &str) -> Candidates<'_> {
+    let mut out = Candidates {
+        items: Default::default(),
+        len: 0,
+        next: 0,
+    };
+    out.push(Cow::Borrowed(n), 0);
+    // Cheap length test: at least 4 chars (Arabic letters are 2 bytes).
+    if n.len() < 7 || n.chars().nth(3).is_none() {
         return out;
     }
-    let mut bases: Vec<(&str, usize)> = vec![(n, 0)];
+    let mut bases: [(&str, usize); 2] = [(n, 0), ("", 0)];
+    let mut nb = 1;
     if let Some(r) = n.strip_prefix('و').or_else(|| n.strip_prefix('ف')) {
-        out.push((Cow::Borrowed(r), 1));
-        bases.push((r, 1));
+        out.push(Cow::Borrowed(r), 1);
+        bases[1] = (r, 1);
+        nb = 2;
     }
-    for (b, s) in bases {
+    for &(b, s) in &bases[..nb] {
         if let Some(r) = b.strip_prefix("لل") {
-            if r.chars().count() >= 2 {
+            if r.chars().nth(1).is_some() {
                 // The mention keeps the ل (`للشيعة`, not `لشيعة`).
-                out.push((Cow::Owned(format!("ال{r}")), s));
+                out.push(Cow::Owned(format!("ال{r}")), s);
             }
             continue;
         }
@@ -45,8 +80,8 @@ pub fn candidates(n: &str) -> Vec<(Cow<'_, str>, usize)> {
             .or_else(|| b.strip_prefix('ل'))
             .or_else(|| b.strip_prefix('ك'))
         {
-            if r.chars().count() >= 3 {
-                out.push((Cow::Borrowed(r), s + 1));
+            if r.chars().nth(2).is_some() {
+                out.push(Cow::Borrowed(r), s + 1);
             }
         }
     }

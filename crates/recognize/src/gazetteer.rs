@@ -219,10 +219,7 @@ mod tests {
             ("في", &["في"]),
         ];
         for (w, want) in cases {
-            let got: Vec<String> = candidates(w)
-                .into_iter()
-                .map(|(c, _)| c.into_owned())
-                .collect();
+            let got: Vec<String> = candidates(w).map(|(c, _)| c.into_owned()).collect();
             for x in want {
                 assert!(got.contains(&x.to_string()), "{w}: {x} not in {got:?}");
             }

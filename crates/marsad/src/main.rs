@@ -352,6 +352,27 @@ fn kb_command(cmd: KbCommand) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Usage checks shared by `analyze` and `export`: the date is a real
+/// `YYYY-MM-DD`, every path exists (no paths = stdin).
+fn check_inputs(paths: &mut Vec<String>, published: Option<&str>) -> Result<()> {
+    if let Some(p) = published {
+        if !valid_date(p) {
+            return Err(user(format!(
+                "--published {p:?}: expected a date YYYY-MM-DD"
+            )));
+        }
+    }
+    if paths.is_empty() {
+        paths.push("-".into());
+    }
+    for p in paths.iter() {
+        if p != "-" && !std::path::Path::new(p).exists() {
+            return Err(user(format!("{p}: no such file or directory")));
+        }
+    }
+    Ok(())
+}
+
 /// A real calendar date written exactly `YYYY-MM-DD` (the ingest layer's
 /// date parser decides validity; other spellings it accepts are refused here).
 fn valid_date(s: &str) -> bool {
@@ -368,21 +389,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             no_glue_repair,
             no_tagger,
         } => {
-            if let Some(p) = &published {
-                if !valid_date(p) {
-                    return Err(user(format!(
-                        "--published {p:?}: expected a date YYYY-MM-DD"
-                    )));
-                }
-            }
-            if paths.is_empty() {
-                paths.push("-".into());
-            }
-            for p in &paths {
-                if p != "-" && !std::path::Path::new(p).exists() {
-                    return Err(user(format!("{p}: no such file or directory")));
-                }
-            }
+            check_inputs(&mut paths, published.as_deref())?;
             let opts = marsad_text::Options {
                 remove_boilerplate: !keep_boilerplate,
                 repair_glue: !no_glue_repair,
@@ -428,21 +435,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             format: ExportFormat::PloverJsonl,
             published,
         } => {
-            if let Some(p) = &published {
-                if !valid_date(p) {
-                    return Err(user(format!(
-                        "--published {p:?}: expected a date YYYY-MM-DD"
-                    )));
-                }
-            }
-            if paths.is_empty() {
-                paths.push("-".into());
-            }
-            for p in &paths {
-                if p != "-" && !std::path::Path::new(p).exists() {
-                    return Err(user(format!("{p}: no such file or directory")));
-                }
-            }
+            check_inputs(&mut paths, published.as_deref())?;
             let kb = builtin_kb()?;
             let rec = Recognizer::new(kb, Some(builtin_tagger()?));
             let outcome = analyze::analyze_docs(

@@ -332,11 +332,7 @@ impl<'k> Recognizer<'k> {
                     if is_name && kb.entry(e).kind == Kind::Person {
                         self.note_offices(doc, e);
                     }
-                    let how = match best {
-                        Hit::Metonym(_) => How::Metonym,
-                        Hit::Nisba(_) => How::Nisba,
-                        _ => How::Name,
-                    };
+                    let how = how_of(best);
                     doc.add_kb(kb, e, m.start..m.end, how);
                     doc.claim(m.a..m.b);
                     j += 1;
@@ -443,11 +439,7 @@ impl<'k> Recognizer<'k> {
         if phrase.a > 0 && not_holder().contains(doc.tokens[phrase.a - 1].norm()) {
             if let Some(c) = of {
                 let m = &ms[k - 1];
-                let how = match m.hits[0] {
-                    Hit::Nisba(_) => How::Nisba,
-                    Hit::Metonym(_) => How::Metonym,
-                    _ => How::Name,
-                };
+                let how = how_of(m.hits[0]);
                 doc.add_kb(kb, c, m.start..m.end, how);
             }
             return k;
@@ -493,11 +485,7 @@ impl<'k> Recognizer<'k> {
                 // Nobody recorded: at least the country is mentioned.
                 if let Some(c) = of {
                     let m = &ms[k - 1];
-                    let how = match m.hits[0] {
-                        Hit::Nisba(_) => How::Nisba,
-                        Hit::Metonym(_) => How::Metonym,
-                        _ => How::Name,
-                    };
+                    let how = how_of(m.hits[0]);
                     doc.add_kb(kb, c, m.start..m.end, how);
                 }
             }
@@ -543,11 +531,7 @@ impl<'k> Recognizer<'k> {
                         if country.is_none() {
                             country = kb.entry(e).country.clone();
                         }
-                        let how = match m.hits[0] {
-                            Hit::Nisba(_) => How::Nisba,
-                            Hit::Metonym(_) => How::Metonym,
-                            _ => How::Name,
-                        };
+                        let how = how_of(m.hits[0]);
                         doc.add_kb(kb, e, m.start..m.end, how);
                         doc.claim(m.a..m.b);
                         at = m.b;
@@ -901,6 +885,15 @@ impl<'k> Recognizer<'k> {
                 }
             }
         }
+    }
+}
+
+/// How a gazetteer hit refers (phrases never become mentions themselves).
+fn how_of(h: Hit) -> How {
+    match h {
+        Hit::Metonym(_) => How::Metonym,
+        Hit::Nisba(_) => How::Nisba,
+        _ => How::Name,
     }
 }
 

@@ -142,8 +142,8 @@ pub struct Pattern {
 #[derive(Debug, Default)]
 pub struct Patterns {
     pub list: Vec<Pattern>,
-    exact: HashMap<String, Vec<(u32, u16)>>,
-    prefix: HashMap<String, Vec<(u32, u16)>>,
+    exact: HashMap<String, Vec<(u32, u16)>, marsad_text::lexicon::FxBuild>,
+    prefix: HashMap<String, Vec<(u32, u16)>, marsad_text::lexicon::FxBuild>,
     max_prefix: usize,
     /// Lengths (chars) of the prefix forms, ascending.
     prefix_lens: Vec<usize>,

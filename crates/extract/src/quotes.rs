@@ -181,11 +181,12 @@ pub fn find_quotes(
     ments.sort_by_key(|m| (m.a, m.b));
     let ment_at = |i: usize| ments.iter().find(|m| m.a == i);
 
-    // Speaker after a cue ending at token `i`: an entity within two words,
+    // Speaker after a cue ending at token `i`: an entity within four words
+    // (`يعلّق المؤرخ الروسي العسكري ميخائيل ماغيكوف`),
     // else the words up to إن/أن (or three words).
     let speaker_after = |i: usize| -> (Option<String>, String) {
         let sent = tokens.get(i).map(|t| t.sentence);
-        for k in i..(i + 3).min(tokens.len()) {
+        for k in i..(i + 5).min(tokens.len()) {
             if Some(tokens[k].sentence) != sent {
                 break;
             }

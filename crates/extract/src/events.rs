@@ -907,9 +907,16 @@ fn build(
             }
         }
     }
+    // A person's or an institution's own state is not the recipient of its
+    // act (`حذر بوتين من عواقب على العلاقات بين موسكو وأنقرة` → Turkey).
+    let own_states: Vec<String> = actor_idx
+        .iter()
+        .filter(|&&k| ments[k].kind != Kind::Country)
+        .filter_map(|&k| ments[k].country.as_ref().map(|c| format!("country:{c}")))
+        .collect();
     let recipient: Vec<String> = ids(ments, &rec_idx)
         .into_iter()
-        .filter(|r| !actor.contains(r))
+        .filter(|r| !actor.contains(r) && !own_states.contains(r))
         .collect();
 
     // Modality from up to three words before the trigger.

@@ -510,7 +510,8 @@ pub fn find_events(
     let mut stops = Vec::with_capacity(tokens.len() + 1);
     stops.push(0u32);
     for (k, t) in tokens.iter().enumerate() {
-        let hard = matches!(t.norm(), "." | ":" | "؟" | "?" | "!" | "؛");
+        // (A dash ends a dateline: `فيينا – اتفقت …`.)
+        let hard = matches!(t.norm(), "." | ":" | "؟" | "?" | "!" | "؛" | "–" | "—");
         let soft = matches!(t.norm(), "،" | ",")
             && tokens.get(k + 1).is_some_and(|n| n.norm().starts_with('و'));
         stops.push(stops[k] + u32::from(hard || soft));
@@ -726,8 +727,18 @@ fn build(
                 .last()
                 .copied()
                 .filter(|&k| a - ments[k].b <= 1 && subject_ok(&ments[k]) && !stop(ments[k].b, a));
+            // A capital right after a meeting or attack noun is its venue.
+            let venue = |k: usize| {
+                p.pos == Pos::Noun
+                    && ments[k].how == How::Metonym
+                    && matches!(
+                        p.kind.as_str(),
+                        "ASSAULT" | "CONSULT" | "AGREE" | "COOPERATE" | "PROTEST"
+                    )
+            };
             let vso = after.first().copied().filter(|&k| {
                 svo_close.is_none()
+                    && !venue(k)
                     && ments[k].a <= b + 1
                     && subject_ok(&ments[k])
                     && !tokens[b..ments[k].a].iter().any(|t| t.kind == TokenKind::Punct)
@@ -779,7 +790,13 @@ fn build(
                     && ments[k].how != How::Nisba;
                 // A capital right after an attack noun is where it happened
                 // (`هجمات باريس`), not who did it.
-                let place = gap == 0 && ments[k].how == How::Metonym && p.kind == "ASSAULT";
+                // (Also a meeting's venue: `اجتماع فيينا`, `محادثات فيينا`.)
+                let place = gap == 0
+                    && ments[k].how == How::Metonym
+                    && matches!(
+                        p.kind.as_str(),
+                        "ASSAULT" | "CONSULT" | "AGREE" | "COOPERATE" | "PROTEST"
+                    );
                 if adjacent && !li && !place {
                     actor_idx = coordinated(ments, tokens, k);
                     actor_end = ments[*actor_idx.last().unwrap_or(&k)].b;

@@ -1394,6 +1394,18 @@ pub fn find_quantities(text: &str, tokens: &[Token]) -> Vec<QuantityFound> {
             Read::Expr(e) => e,
         };
         i = e.end.max(i + 1);
+        // A list marker (`1.` / `2)` at the start of a line) counts nothing.
+        let line_start = e.first == 0
+            || text
+                .get(toks[e.first - 1].end..toks[e.first].start)
+                .is_some_and(|gap| gap.contains('\n'));
+        let marker = toks
+            .get(e.end)
+            .is_some_and(|t| matches!(t.norm(), "." | ")" | "-"))
+            && e.end == e.first + 1;
+        if line_start && marker {
+            continue;
+        }
         if let Some((q, next, cas)) = quantity(text, toks, &e, kinds, nums, prev_cas) {
             prev_cas = cas.map(|k| (q.sentence, next, k));
             out.push(q);
@@ -1824,6 +1836,7 @@ mod tests {
             ("أسقطت طائرة من طراز سو-24 الروسية.", &[]),
             ("صدر القرار 2254 عن مجلس الأمن.", &[]),
             ("احتفلت الدولة بالذكرى الـ70 لتأسيسها.", &[]),
+            ("أبرز البنود:\n1. وقف القتال خلال أسبوع.\n2. تبادل 40 أسيرا.", &[("40 أسيرا", 40.0, Some("أسيرا"), Some("arrested"))]),
             ("جاء في المركز الأول والفصل الثاني عشر.", &[]),
             ("قتل مئات الأشخاص وعشرات الآلاف من النازحين.", &[]),
             ("وصل بضعة آلاف من المهاجرين.", &[]),

@@ -265,6 +265,8 @@ fn score<K: Ord + Clone>(gold: &[K], pred: &[K]) -> (usize, usize, usize, Vec<K>
 /// Score analyses against gold: entities (when annotated), events (type +
 /// actor set + recipient set, and type + actor set), quote speakers,
 /// quantities (value + kind) and dates (value), per document and summed.
+/// Events, quantities and dates are compared as sets per document (the gold
+/// lists a repeated value once), quote speakers as multisets.
 pub fn extraction(gold: &[Gold], analyses: &[crate::analyze::Analysis], report: bool) -> String {
     use std::fmt::Write as _;
     let mut rows: Vec<(&str, [usize; 3])> = Vec::new();
@@ -358,17 +360,17 @@ pub fn extraction(gold: &[Gold], analyses: &[crate::analyze::Analysis], report: 
             .iter()
             .map(|q| qkey(q.value, &q.kind))
             .collect();
-        let (tp, pr, go, mi, fa) = score(&gn, &pn);
+        let (tp, pr, go, mi, fa) = score(&sorted(&gn), &sorted(&pn));
         add("quantities (value+kind)", tp, pr, go);
         lines.extend(mi.iter().map(|x| format!("    missed number {x}")));
         lines.extend(fa.iter().map(|x| format!("    false  number {x}")));
         let gv: Vec<String> = g.quantities.iter().map(|q| q.value.to_string()).collect();
         let pv: Vec<String> = d.quantities.iter().map(|q| q.value.to_string()).collect();
-        let (tp, pr, go, _, _) = score(&gv, &pv);
+        let (tp, pr, go, _, _) = score(&sorted(&gv), &sorted(&pv));
         add("quantities (value)", tp, pr, go);
         let gd: Vec<String> = g.dates.iter().map(|x| format!("{:?}", x.value)).collect();
         let pd: Vec<String> = d.dates.iter().map(|x| format!("{:?}", x.value)).collect();
-        let (tp, pr, go, mi, fa) = score(&gd, &pd);
+        let (tp, pr, go, mi, fa) = score(&sorted(&gd), &sorted(&pd));
         add("dates (value)", tp, pr, go);
         lines.extend(mi.iter().map(|x| format!("    missed date {x}")));
         lines.extend(fa.iter().map(|x| format!("    false  date {x}")));

@@ -186,17 +186,27 @@ pub fn find_quotes(
     // else the words up to إن/أن (or three words).
     let speaker_after = |i: usize| -> (Option<String>, String) {
         let sent = tokens.get(i).map(|t| t.sentence);
+        // A person named in the window speaks for the body before them
+        // (`قال الأمين العام لحزب الله حسن نصر الله`); else the first entity.
+        let mut first: Option<&Ment> = None;
         for k in i..(i + 5).min(tokens.len()) {
             if Some(tokens[k].sentence) != sent {
                 break;
             }
             if let Some(m) = ment_at(k) {
-                return (
-                    Some(m.id.clone()),
-                    text[tokens[m.a].start..tokens[m.b - 1].end].to_string(),
-                );
+                if m.kind == Kind::Person {
+                    first = Some(m);
+                    break;
+                }
+                first.get_or_insert(m);
             }
             // `قال مسؤول …` has no entity; keep scanning for a qualifier.
+        }
+        if let Some(m) = first {
+            return (
+                Some(m.id.clone()),
+                text[tokens[m.a].start..tokens[m.b - 1].end].to_string(),
+            );
         }
         let mut e = i;
         while e < tokens.len()
@@ -350,7 +360,7 @@ pub fn find_quotes(
         // Find إن/أن within 8 words after the cue.
         let mut c = k + n;
         let mut that = None;
-        while c < tokens.len() && c < k + n + 16 && tokens[c].sentence == sent {
+        while c < tokens.len() && c < k + n + 24 && tokens[c].sentence == sent {
             if matches!(
                 tokens[c].norm(),
                 "ان" | "بان" | "انه" | "انها" | "بانه" | "بانها" | "انهم"

@@ -410,7 +410,10 @@ impl<'k> Recognizer<'k> {
             let m = &ms[n];
             let target = m.hits.iter().find_map(|h| match *h {
                 Hit::Nisba(e) | Hit::Name(e) | Hit::Metonym(e)
-                    if matches!(kb.entry(e).kind, Kind::Country | Kind::Organization) =>
+                    if matches!(
+                        kb.entry(e).kind,
+                        Kind::Country | Kind::Organization | Kind::Group
+                    ) =>
                 {
                     Some(e)
                 }

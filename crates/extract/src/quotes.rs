@@ -189,8 +189,8 @@ pub fn find_quotes(
         // A person named in the window speaks for the body before them
         // (`قال الأمين العام لحزب الله حسن نصر الله`); else the first entity.
         let mut first: Option<&Ment> = None;
-        for k in i..(i + 5).min(tokens.len()) {
-            if Some(tokens[k].sentence) != sent {
+        for (k, t) in tokens.iter().enumerate().skip(i).take(5) {
+            if Some(t.sentence) != sent {
                 break;
             }
             if let Some(m) = ment_at(k) {

@@ -578,7 +578,36 @@ pub fn find_events(
             &last_actor,
             &stops,
         ) {
+            let mut ev = ev;
             last_actor = ev.actor.clone();
+            // A reaction with no stated target (`طعنة في الظهر`, `وحذر من
+            // عواقب`) answers the last act by another side in the article.
+            if ev.recipient.is_empty()
+                && matches!(
+                    ev.kind.as_str(),
+                    "ACCUSE" | "THREATEN" | "REJECT" | "SANCTION"
+                )
+            {
+                let own = |id: &str| -> Option<String> {
+                    ments.iter().find(|m| m.id == id).and_then(|m| {
+                        if m.kind == Kind::Country {
+                            Some(m.id.clone())
+                        } else {
+                            m.country.as_ref().map(|c| format!("country:{c}"))
+                        }
+                    })
+                };
+                let mine: Vec<String> = ev.actor.iter().filter_map(|a| own(a)).collect();
+                if let Some(prev) = out.iter().rev().find(|e| {
+                    e.quad == 4
+                        && e.modality == Modality::Asserted
+                        && !e.actor.iter().any(|a| {
+                            ev.actor.contains(a) || own(a).is_some_and(|c| mine.contains(&c))
+                        })
+                }) {
+                    ev.recipient = prev.actor.clone();
+                }
+            }
             let dup = out.iter().any(|e| {
                 e.sentence == ev.sentence
                     && e.kind == ev.kind

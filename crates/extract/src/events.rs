@@ -598,13 +598,31 @@ pub fn find_events(
                     })
                 };
                 let mine: Vec<String> = ev.actor.iter().filter_map(|a| own(a)).collect();
-                if let Some(prev) = out.iter().rev().find(|e| {
-                    e.quad == 4
-                        && e.modality == Modality::Asserted
-                        && !e.actor.iter().any(|a| {
-                            ev.actor.contains(a) || own(a).is_some_and(|c| mine.contains(&c))
-                        })
-                }) {
+                let other_side = |e: &&EventFound| {
+                    !e.actor
+                        .iter()
+                        .any(|a| ev.actor.contains(a) || own(a).is_some_and(|c| mine.contains(&c)))
+                };
+                // First an act against this side, else any attack by another side.
+                let against_us = out.iter().rev().find(|e| {
+                    e.modality == Modality::Asserted
+                        && matches!(
+                            e.kind.as_str(),
+                            "ASSAULT" | "COERCE" | "SANCTION" | "THREATEN" | "ACCUSE"
+                        )
+                        && e.recipient
+                            .iter()
+                            .any(|r| mine.contains(r) || ev.actor.contains(r))
+                        && other_side(e)
+                });
+                let attack = || {
+                    out.iter().rev().find(|e| {
+                        e.modality == Modality::Asserted
+                            && matches!(e.kind.as_str(), "ASSAULT" | "COERCE")
+                            && other_side(e)
+                    })
+                };
+                if let Some(prev) = against_us.or_else(attack) {
                     ev.recipient = prev.actor.clone();
                 }
             }

@@ -30,6 +30,7 @@
 //! strictly after; Hijri dates use the tabular (arithmetical, civil epoch)
 //! Islamic calendar and are given at their own precision in Gregorian terms.
 
+use marsad_text::lexicon::FxBuild;
 use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::OnceLock;
@@ -126,10 +127,10 @@ struct Entry {
 #[derive(Debug, Default)]
 struct Table {
     /// First word (match form) → entries.
-    first: HashMap<String, Vec<Entry>>,
+    first: HashMap<String, Vec<Entry>, FxBuild>,
     /// For first words starting with the article: the word without `ال`
     /// (looked up after `لل`, `للعام` = ل + العام).
-    after_ll: HashMap<String, Vec<Entry>>,
+    after_ll: HashMap<String, Vec<Entry>, FxBuild>,
 }
 
 fn parse_sem(m: &str) -> Result<Sem, String> {

@@ -33,6 +33,7 @@
 //! `data/extract/quantity-kinds.tsv`. Money values are in units of the
 //! currency, percentages in percent.
 
+use marsad_text::lexicon::FxBuild;
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::sync::OnceLock;
@@ -164,7 +165,7 @@ struct NumWord {
 
 #[derive(Debug, Default)]
 struct Numbers {
-    words: HashMap<String, NumWord>,
+    words: HashMap<String, NumWord, FxBuild>,
 }
 
 /// A data value: a decimal number or a fraction `a/b`.
@@ -267,15 +268,15 @@ fn numbers() -> &'static Numbers {
 /// first and last word.
 #[derive(Debug)]
 struct Phrases<T> {
-    by_first: HashMap<String, Vec<(Vec<String>, T)>>,
-    by_last: HashMap<String, Vec<(Vec<String>, T)>>,
+    by_first: HashMap<String, Vec<(Vec<String>, T)>, FxBuild>,
+    by_last: HashMap<String, Vec<(Vec<String>, T)>, FxBuild>,
 }
 
 impl<T> Default for Phrases<T> {
     fn default() -> Self {
         Phrases {
-            by_first: HashMap::new(),
-            by_last: HashMap::new(),
+            by_first: HashMap::default(),
+            by_last: HashMap::default(),
         }
     }
 }
@@ -351,8 +352,8 @@ struct Kinds {
     /// Counted noun forms (phrases) → kind (None for `-`).
     nouns: Phrases<Option<Kind>>,
     /// Dual forms of `singular+dual` nouns → kind.
-    duals: HashMap<String, Option<Kind>>,
-    context: HashMap<String, Kind>,
+    duals: HashMap<String, Option<Kind>, FxBuild>,
+    context: HashMap<String, Kind, FxBuild>,
     year_cues: HashSet<String>,
     date_words: Phrases<()>,
     labels: Phrases<()>,

@@ -339,8 +339,6 @@ impl Sent {
         out.push(fh(1, w));
         out.push(fh(2, self.word(ii - 1)));
         out.push(fh(3, self.word(ii + 1)));
-        out.push(fh(4, self.word(ii - 2)));
-        out.push(fh(5, self.word(ii + 2)));
         let nc = w.chars().count();
         let mut ends = [0usize; 3];
         for (k, (b, c)) in w.char_indices().take(3).enumerate() {
@@ -405,14 +403,6 @@ impl Sent {
         let next = self.word(ii + 1);
         out.push(fh(33, &prev[suf2(prev)..]));
         out.push(fh(34, &next[suf2(next)..]));
-        out.push(Fh::new(35).num(p1).sep().num(self.band[i] as usize).done());
-        out.push(
-            Fh::new(36)
-                .str(&self.cue[i])
-                .sep()
-                .num(self.band[i] as usize)
-                .done(),
-        );
     }
 }
 

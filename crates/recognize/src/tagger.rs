@@ -380,11 +380,9 @@ impl Sent {
         out.push(fh(22, &self.cue[i]));
         if i > 0 {
             out.push(fh(23, &self.kb[i - 1]));
-            out.push(Fh::new(24).num(self.band[i - 1] as usize).done());
         }
         if i + 1 < self.len() {
             out.push(fh(25, &self.kb[i + 1]));
-            out.push(Fh::new(26).num(self.band[i + 1] as usize).done());
         }
         out.push(Fh::new(27).num(p1).done());
         out.push(Fh::new(28).num(p2).sep().num(p1).done());
@@ -392,17 +390,6 @@ impl Sent {
         out.push(Fh::new(30).num(p1).sep().str(&self.kb[i]).done());
         out.push(Fh::new(31).str(self.word(ii - 1)).sep().str(w).done());
         out.push(Fh::new(32).str(w).sep().str(self.word(ii + 1)).done());
-        let suf2 = |x: &'_ str| -> usize {
-            x.char_indices()
-                .rev()
-                .take(2)
-                .last()
-                .map_or(x.len(), |(b, _)| b)
-        };
-        let prev = self.word(ii - 1);
-        let next = self.word(ii + 1);
-        out.push(fh(33, &prev[suf2(prev)..]));
-        out.push(fh(34, &next[suf2(next)..]));
     }
 }
 

@@ -301,7 +301,7 @@ impl<'k> Recognizer<'k> {
         let toks = &doc.tokens[range.clone()];
         let ms = gazetteer::find(kb, doc.text, toks, range.start);
         let tags = self.tagger.map(|t| {
-            let norms = toks.iter().map(|x| x.norm().to_string()).collect();
+            let norms = toks.iter().map(|x| x.norm.clone()).collect();
             let parts = ms
                 .iter()
                 .map(|m| (m.a - range.start, m.b - range.start, m.hits[0]));

@@ -22,7 +22,7 @@ use std::ops::Range;
 
 use marsad_kb::{Hit, Kb, Kind, PhraseKind};
 use marsad_text::matchform::match_form;
-use marsad_text::token::Token;
+use marsad_text::token::{Norm, Token};
 use marsad_text::Lexicon;
 use thiserror::Error;
 
@@ -201,7 +201,7 @@ fn fh(template: u8, s: &str) -> u64 {
 
 /// Per-sentence inputs of the feature function.
 pub struct Sent {
-    pub norms: Vec<String>,
+    pub norms: Vec<Norm>,
     /// Byte offset in `norms[i]` where its clitic-stripped form starts.
     stripped: Vec<usize>,
     kb: Vec<String>,
@@ -243,7 +243,8 @@ fn strip(n: &str) -> &str {
 impl Sent {
     /// Build from match forms of the sentence's tokens.
     pub fn new(kb: &Kb, norms: Vec<String>) -> Sent {
-        let refs: Vec<&str> = norms.iter().map(String::as_str).collect();
+        let norms: Vec<Norm> = norms.into_iter().map(Norm::from).collect();
+        let refs: Vec<&str> = norms.iter().map(|n| n.as_str()).collect();
         let ms: Vec<(usize, usize, Hit)> = gazetteer::find_norms(kb, &refs)
             .into_iter()
             .map(|m| (m.a, m.b, m.hits[0]))
@@ -256,7 +257,7 @@ impl Sent {
     /// (`(first word, end word, best hit)`), as the recogniser has them.
     pub fn with_matches(
         kb: &Kb,
-        norms: Vec<String>,
+        norms: Vec<Norm>,
         matches: impl Iterator<Item = (usize, usize, Hit)>,
     ) -> Sent {
         let n = norms.len();
@@ -324,7 +325,7 @@ impl Sent {
         if i < 0 {
             "<s>"
         } else {
-            self.norms.get(i as usize).map_or("</s>", String::as_str)
+            self.norms.get(i as usize).map_or("</s>", |n| n.as_str())
         }
     }
 

@@ -418,6 +418,7 @@ type Forms = std::rc::Rc<(Vec<String>, Vec<(u32, u16)>)>;
 type FormCache = HashMap<String, Forms>;
 
 thread_local! {
+    static EMPTY: Forms = std::rc::Rc::new((Vec::new(), Vec::new()));
     /// (pattern set the cache belongs to, match form → forms).
     static FORMS: std::cell::RefCell<(usize, FormCache)> =
         std::cell::RefCell::new((0, FormCache::default()));
@@ -444,7 +445,13 @@ fn cached_forms(p: &Patterns, t: &Token, text: &str) -> Forms {
         }
         hits.sort_unstable();
         hits.dedup();
-        let v: Forms = std::rc::Rc::new((forms, hits));
+        // Words that start no trigger share one empty entry (their forms
+        // are recomputed in the rare multi-word continuation check).
+        let v: Forms = if hits.is_empty() {
+            EMPTY.with(|e| e.clone())
+        } else {
+            std::rc::Rc::new((forms, hits))
+        };
         let mut m = c.borrow_mut();
         if m.1.len() > 200_000 {
             m.1.clear();
@@ -546,10 +553,7 @@ pub fn find_events(
             }
             let rest_ok = form[1..].iter().enumerate().all(|(k, w)| {
                 let tk = &tokens[i + 1 + k];
-                cached_forms(patterns, tk, text)
-                    .0
-                    .iter()
-                    .any(|f| w.matches(f))
+                token_forms(tk, text).iter().any(|f| w.matches(f))
             });
             if rest_ok && best.is_none_or(|(_, bn)| n > bn) {
                 best = Some((pi as usize, n));

@@ -147,6 +147,9 @@ pub struct Patterns {
     max_prefix: usize,
     /// Lengths (chars) of the prefix forms, ascending.
     prefix_lens: Vec<usize>,
+    /// First two chars of every first word: a word starting otherwise
+    /// starts no trigger (one small lookup instead of one per prefix length).
+    starts: std::collections::HashSet<(char, char), marsad_text::lexicon::FxBuild>,
 }
 
 const HEADER: [&str; 8] = [
@@ -270,6 +273,13 @@ impl Patterns {
                 )
             })?;
             let idx = out.list.len() as u32;
+            for f in &forms {
+                let (Word::Exact(w) | Word::Prefix(w)) = &f[0];
+                let mut cs = w.chars();
+                if let (Some(c1), Some(c2)) = (cs.next(), cs.next()) {
+                    out.starts.insert((c1, c2));
+                }
+            }
             for (ai, f) in forms.iter().enumerate() {
                 match &f[0] {
                     Word::Exact(x) => out
@@ -311,6 +321,11 @@ impl Patterns {
 
     /// Patterns whose first trigger word matches `w`.
     fn first_word(&self, w: &str, out: &mut Vec<(u32, u16)>) {
+        let mut cs = w.chars();
+        match (cs.next(), cs.next()) {
+            (Some(c1), Some(c2)) if self.starts.contains(&(c1, c2)) => {}
+            _ => return,
+        }
         if let Some(v) = self.exact.get(w) {
             out.extend_from_slice(v);
         }

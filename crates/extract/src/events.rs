@@ -533,7 +533,11 @@ pub fn find_events(
     stops.push(0u32);
     for (k, t) in tokens.iter().enumerate() {
         // (A dash ends a dateline: `فيينا – اتفقت …`.)
-        let hard = matches!(t.norm(), "." | ":" | "؟" | "?" | "!" | "؛" | "–" | "—");
+        // (A copula pronoun starts a new predicate: `… الرفض الأمريكي هو اندماج …`.)
+        let hard = matches!(
+            t.norm(),
+            "." | ":" | "؟" | "?" | "!" | "؛" | "–" | "—" | "هو" | "هي"
+        );
         let soft = matches!(t.norm(), "،" | ",")
             && tokens.get(k + 1).is_some_and(|n| n.norm().starts_with('و'));
         stops.push(stops[k] + u32::from(hard || soft));

@@ -33,7 +33,7 @@ pub enum Cue {
 /// Cue words (match form, first word of multi-word cues → all words).
 #[derive(Debug, Default)]
 pub struct Cues {
-    map: HashMap<String, Vec<(Vec<String>, Cue)>>,
+    map: HashMap<String, Vec<(Vec<String>, Cue)>, marsad_text::lexicon::FxBuild>,
 }
 
 impl Cues {

@@ -472,33 +472,57 @@ fn run(cli: Cli) -> Result<ExitCode> {
             if !others.is_empty() {
                 inputs.extend(marsad_ingest::read_inputs(&others));
             }
+            // Batches of documents: analysis on all cores, one writer, one
+            // transaction per batch (memory stays bounded by the batch).
+            const BATCH: usize = 2000;
             let started = std::time::Instant::now();
-            let outcome = analyze::analyze_docs(
-                inputs,
-                published.as_deref(),
-                &marsad_text::Options::default(),
-                Some(&rec),
-                |msg| eprintln!("marsad: {msg}"),
-            );
-            let docs: Vec<marsad_doc::Document> =
-                outcome.analyses.into_iter().map(|a| a.doc).collect();
-            let stats = store.put(&docs)?;
+            let total = inputs.len();
+            let mut stats = marsad_store::PutStats::default();
+            let mut failed = 0usize;
+            let mut analysed = 0usize;
+            let mut rest = inputs;
+            while !rest.is_empty() {
+                let tail = rest.split_off(rest.len().min(BATCH));
+                let batch = std::mem::replace(&mut rest, tail);
+                let outcome = analyze::analyze_docs(
+                    batch,
+                    published.as_deref(),
+                    &marsad_text::Options::default(),
+                    Some(&rec),
+                    |msg| eprintln!("marsad: {msg}"),
+                );
+                failed += outcome.errors.len();
+                let docs: Vec<marsad_doc::Document> =
+                    outcome.analyses.into_iter().map(|a| a.doc).collect();
+                analysed += docs.len();
+                let s = store.put(&docs)?;
+                stats.added += s.added;
+                stats.replaced += s.replaced;
+                stats.unchanged += s.unchanged;
+                let secs = started.elapsed().as_secs_f64().max(1e-9);
+                let done = analysed + failed;
+                eprintln!(
+                    "marsad: ingest {done}/{total} inputs, {:.0} articles/s, ETA {:.0} s",
+                    done as f64 / secs,
+                    (total - done) as f64 * secs / done.max(1) as f64
+                );
+            }
             let counts = store.counts()?;
             eprintln!(
                 "marsad: {} analysed in {:.1} s: {} added, {} replaced, {} unchanged, {} input(s) failed; store {}: {} documents, {} entity rows, {} events, {} quotes",
-                docs.len(),
+                analysed,
                 started.elapsed().as_secs_f64(),
                 stats.added,
                 stats.replaced,
                 stats.unchanged,
-                outcome.errors.len(),
+                failed,
                 db.display(),
                 counts.documents,
                 counts.entities,
                 counts.events,
                 counts.quotes
             );
-            Ok(if outcome.errors.is_empty() {
+            Ok(if failed == 0 {
                 ExitCode::SUCCESS
             } else {
                 ExitCode::from(1)

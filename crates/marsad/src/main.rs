@@ -24,6 +24,12 @@ struct Cli {
     command: Command,
 }
 
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum TableFormat {
+    Table,
+    Json,
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 enum ExportFormat {
     PloverJsonl,
@@ -117,6 +123,48 @@ enum Command {
         /// Publication date (YYYY-MM-DD) for inputs that carry none.
         #[arg(long, value_name = "YYYY-MM-DD")]
         published: Option<String>,
+    },
+    /// Events in the store, newest first.
+    Events {
+        #[arg(long, default_value = "marsad-data")]
+        db: PathBuf,
+        /// Entity id among the actors (`country:RUS`).
+        #[arg(long)]
+        actor: Option<String>,
+        /// Entity id among the recipients.
+        #[arg(long)]
+        recipient: Option<String>,
+        /// PLOVER type (`ASSAULT`).
+        #[arg(long = "type")]
+        kind: Option<String>,
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        since: Option<String>,
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        until: Option<String>,
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+        #[arg(long, value_enum, default_value = "table")]
+        format: TableFormat,
+    },
+    /// Actors in the store by the number of articles that mention them.
+    Actors {
+        #[arg(long, default_value = "marsad-data")]
+        db: PathBuf,
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+        #[arg(long, value_enum, default_value = "table")]
+        format: TableFormat,
+    },
+    /// Quotations in the store, optionally of one speaker (entity id).
+    Quotes {
+        #[arg(long, default_value = "marsad-data")]
+        db: PathBuf,
+        #[arg(long)]
+        speaker: Option<String>,
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+        #[arg(long, value_enum, default_value = "table")]
+        format: TableFormat,
     },
     /// Export events as PLOVER records (one JSON object per line).
     Export {
@@ -387,6 +435,44 @@ fn check_inputs(paths: &mut Vec<String>, published: Option<&str>) -> Result<()> 
     Ok(())
 }
 
+/// Open a store that must already exist (query commands).
+fn open_existing(db: &std::path::Path) -> Result<marsad_store::Store> {
+    if !db.join("marsad.db").is_file() {
+        return Err(user(format!(
+            "{}: no marsad store here (run `marsad ingest PATH --db {}` first)",
+            db.display(),
+            db.display()
+        )));
+    }
+    marsad_store::Store::open(db).map_err(|e| match e {
+        marsad_store::StoreError::NewerSchema { .. } => user(e.to_string()),
+        other => anyhow::Error::new(other),
+    })
+}
+
+/// Print query rows as a table (one line each) or a JSON array.
+fn print_rows<T: serde::Serialize>(
+    rows: &[T],
+    format: TableFormat,
+    line: impl Fn(&T) -> String,
+) -> Result<ExitCode> {
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    match format {
+        TableFormat::Json => {
+            serde_json::to_writer_pretty(&mut out, rows)?;
+            writeln!(out)?;
+        }
+        TableFormat::Table => {
+            for r in rows {
+                writeln!(out, "{}", line(r))?;
+            }
+        }
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
 /// A real calendar date written exactly `YYYY-MM-DD` (the ingest layer's
 /// date parser decides validity; other spellings it accepts are refused here).
 fn valid_date(s: &str) -> bool {
@@ -444,6 +530,71 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Kb(cmd) => kb_command(cmd),
+        Command::Events {
+            db,
+            actor,
+            recipient,
+            kind,
+            since,
+            until,
+            limit,
+            format,
+        } => {
+            let store = open_existing(&db)?;
+            let rows = store.events(&marsad_store::EventFilter {
+                actor,
+                recipient,
+                kind,
+                since,
+                until,
+                limit,
+            })?;
+            print_rows(&rows, format, |r| {
+                format!(
+                    "{:<10}  {:<10} {:<12} {} → {}  [{}; {}]",
+                    r.date.as_deref().unwrap_or("-"),
+                    r.kind,
+                    r.mode.as_deref().unwrap_or("-"),
+                    r.actor.join(" + "),
+                    if r.recipient.is_empty() {
+                        "—".to_string()
+                    } else {
+                        r.recipient.join(" + ")
+                    },
+                    r.doc_id,
+                    r.modality
+                )
+            })
+        }
+        Command::Actors { db, limit, format } => {
+            let store = open_existing(&db)?;
+            let rows = store.actors(limit)?;
+            print_rows(&rows, format, |r| {
+                format!(
+                    "{:>6} articles {:>7} mentions  {:<13} {:<34} {}",
+                    r.documents, r.mentions, r.kind, r.id, r.name
+                )
+            })
+        }
+        Command::Quotes {
+            db,
+            speaker,
+            limit,
+            format,
+        } => {
+            let store = open_existing(&db)?;
+            let rows = store.quotes(speaker.as_deref(), limit)?;
+            print_rows(&rows, format, |r| {
+                format!(
+                    "{} [{}]: {}{}  ({})",
+                    r.speaker.as_deref().unwrap_or(&r.speaker_text),
+                    if r.direct { "direct" } else { "indirect" },
+                    r.text,
+                    "",
+                    r.doc_id
+                )
+            })
+        }
         Command::Ingest {
             mut paths,
             db,

@@ -351,6 +351,107 @@ mod tests {
     }
 
     #[test]
+    fn queries_filter_events_actors_and_quotes() {
+        use marsad_doc::{Entity, EntityType, Event, Mention, Modality, Quote};
+        let dir = tmp("queries");
+        let mut s = Store::open(&dir).unwrap();
+        let mut d = doc("a", "تركيا تسقط مقاتلة روسية");
+        d.entities.push(Entity {
+            id: "country:TUR".into(),
+            kind: EntityType::Country,
+            name_en: Some("Turkey".into()),
+            name_ar: "تركيا".into(),
+            country: Some("TUR".into()),
+            in_kb: true,
+            mentions: vec![Mention {
+                start: 0,
+                end: 5,
+                text: "تركيا".into(),
+            }],
+        });
+        let ev = |kind: &str, date: &str| Event {
+            kind: kind.into(),
+            mode: None,
+            quad: 4,
+            actor: vec!["country:TUR".into()],
+            recipient: vec!["country:RUS".into()],
+            sentence: 0,
+            start: 0,
+            end: 5,
+            trigger: "تسقط".into(),
+            modality: Modality::Asserted,
+            date: Some(date.into()),
+            location: None,
+            rule: "r".into(),
+        };
+        d.events.push(ev("ASSAULT", "2015-11-24"));
+        d.events.push(ev("THREATEN", "2015-10-01"));
+        d.quotes.push(Quote {
+            speaker: Some("person:x".into()),
+            speaker_text: "س".into(),
+            cue: "قال".into(),
+            text: "كلام".into(),
+            direct: true,
+            sentence: 0,
+            start: 0,
+            end: 4,
+        });
+        s.put(&[d]).unwrap();
+        let all = |f: EventFilter| s.events(&EventFilter { limit: 10, ..f }).unwrap().len();
+        assert_eq!(all(EventFilter::default()), 2);
+        assert_eq!(
+            all(EventFilter {
+                actor: Some("country:TUR".into()),
+                ..Default::default()
+            }),
+            2
+        );
+        assert_eq!(
+            all(EventFilter {
+                actor: Some("country:RUS".into()),
+                ..Default::default()
+            }),
+            0
+        );
+        assert_eq!(
+            all(EventFilter {
+                recipient: Some("country:RUS".into()),
+                ..Default::default()
+            }),
+            2
+        );
+        assert_eq!(
+            all(EventFilter {
+                kind: Some("ASSAULT".into()),
+                ..Default::default()
+            }),
+            1
+        );
+        assert_eq!(
+            all(EventFilter {
+                since: Some("2015-11-01".into()),
+                ..Default::default()
+            }),
+            1
+        );
+        assert_eq!(
+            all(EventFilter {
+                until: Some("2015-10-31".into()),
+                ..Default::default()
+            }),
+            1
+        );
+        let actors = s.actors(10).unwrap();
+        assert_eq!(
+            (actors[0].id.as_str(), actors[0].documents),
+            ("country:TUR", 1)
+        );
+        assert_eq!(s.quotes(Some("person:x"), 10).unwrap().len(), 1);
+        assert_eq!(s.quotes(Some("person:y"), 10).unwrap().len(), 0);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
     fn newer_schema_is_refused() {
         let dir = tmp("newer");
         drop(Store::open(&dir).unwrap());
@@ -372,5 +473,147 @@ mod tests {
         std::fs::write(dir.join("marsad.db"), b"this is not a database, just bytes ....................................................................................").unwrap();
         assert!(Store::open(&dir).is_err());
         let _ = std::fs::remove_dir_all(&dir);
+    }
+}
+
+/// One stored event row, for `marsad events`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct EventRow {
+    pub doc_id: String,
+    pub date: Option<String>,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub mode: Option<String>,
+    pub actor: Vec<String>,
+    pub recipient: Vec<String>,
+    pub modality: String,
+    pub rule: String,
+}
+
+/// An actor's totals, for `marsad actors`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ActorRow {
+    pub id: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub name: String,
+    pub documents: usize,
+    pub mentions: usize,
+}
+
+/// A stored quotation, for `marsad quotes`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct QuoteRow {
+    pub doc_id: String,
+    pub speaker: Option<String>,
+    pub speaker_text: String,
+    pub text: String,
+    pub direct: bool,
+}
+
+/// Filters of the event query (all optional).
+#[derive(Debug, Default, Clone)]
+pub struct EventFilter {
+    pub actor: Option<String>,
+    pub recipient: Option<String>,
+    pub kind: Option<String>,
+    pub since: Option<String>,
+    pub until: Option<String>,
+    pub limit: usize,
+}
+
+impl Store {
+    /// Events matching the filter, newest first.
+    pub fn events(&self, f: &EventFilter) -> Result<Vec<EventRow>, StoreError> {
+        let mut sql = String::from(
+            "SELECT doc_id, date, type, mode, actor, recipient, modality, rule FROM events WHERE 1=1",
+        );
+        let mut args: Vec<String> = Vec::new();
+        let mut add = |clause: &str, v: &Option<String>, args: &mut Vec<String>| {
+            if let Some(v) = v {
+                args.push(v.clone());
+                sql.push_str(&clause.replace('?', &format!("?{}", args.len())));
+            }
+        };
+        add(
+            " AND (' ' || actor || ' ') LIKE '% ' || ? || ' %'",
+            &f.actor,
+            &mut args,
+        );
+        add(
+            " AND (' ' || recipient || ' ') LIKE '% ' || ? || ' %'",
+            &f.recipient,
+            &mut args,
+        );
+        add(" AND type = ?", &f.kind, &mut args);
+        add(" AND date >= ?", &f.since, &mut args);
+        add(" AND date <= ?", &f.until, &mut args);
+        sql.push_str(&format!(
+            " ORDER BY date DESC, doc_id, seq LIMIT {}",
+            f.limit.max(1)
+        ));
+        let mut st = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
+        let split = |s: String| -> Vec<String> { s.split_whitespace().map(String::from).collect() };
+        let rows = st
+            .query_map(rusqlite::params_from_iter(args.iter()), |r| {
+                Ok(EventRow {
+                    doc_id: r.get(0)?,
+                    date: r.get(1)?,
+                    kind: r.get(2)?,
+                    mode: r.get(3)?,
+                    actor: split(r.get(4)?),
+                    recipient: split(r.get(5)?),
+                    modality: r.get(6)?,
+                    rule: r.get(7)?,
+                })
+            })
+            .map_err(|e| self.err(e))?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(|e| self.err(e))
+    }
+
+    /// Actors by the number of documents that mention them.
+    pub fn actors(&self, limit: usize) -> Result<Vec<ActorRow>, StoreError> {
+        let mut st = self
+            .conn
+            .prepare(
+                "SELECT entity_id, MAX(type), MAX(name), COUNT(DISTINCT doc_id), SUM(mentions)
+                 FROM entities GROUP BY entity_id ORDER BY COUNT(DISTINCT doc_id) DESC, entity_id LIMIT ?1",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = st
+            .query_map([limit.max(1) as i64], |r| {
+                Ok(ActorRow {
+                    id: r.get(0)?,
+                    kind: r.get(1)?,
+                    name: r.get(2)?,
+                    documents: r.get::<_, i64>(3)? as usize,
+                    mentions: r.get::<_, i64>(4)? as usize,
+                })
+            })
+            .map_err(|e| self.err(e))?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(|e| self.err(e))
+    }
+
+    /// Quotations, optionally of one speaker.
+    pub fn quotes(&self, speaker: Option<&str>, limit: usize) -> Result<Vec<QuoteRow>, StoreError> {
+        let mut st = self
+            .conn
+            .prepare(
+                "SELECT doc_id, speaker, speaker_text, text, direct FROM quotes
+                 WHERE (?1 IS NULL OR speaker = ?1) ORDER BY doc_id LIMIT ?2",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = st
+            .query_map(params![speaker, limit.max(1) as i64], |r| {
+                Ok(QuoteRow {
+                    doc_id: r.get(0)?,
+                    speaker: r.get(1)?,
+                    speaker_text: r.get(2)?,
+                    text: r.get(3)?,
+                    direct: r.get::<_, i64>(4)? != 0,
+                })
+            })
+            .map_err(|e| self.err(e))?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(|e| self.err(e))
     }
 }

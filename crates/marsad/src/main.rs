@@ -273,6 +273,18 @@ fn builtin_kb() -> Result<&'static Kb> {
     Kb::builtin().map_err(|e| anyhow::anyhow!("the built-in knowledge base is invalid: {e}"))
 }
 
+/// The recogniser over the built-in knowledge base, with the built-in
+/// tagger unless `tagger` is false (`--no-tagger`).
+fn recognizer(tagger: bool) -> Result<Recognizer<'static>> {
+    let kb = builtin_kb()?;
+    let t = if tagger {
+        Some(builtin_tagger()?)
+    } else {
+        None
+    };
+    Ok(Recognizer::new(kb, t))
+}
+
 fn builtin_tagger() -> Result<&'static Tagger> {
     Tagger::builtin().map_err(|e| anyhow::anyhow!("the built-in NER model is invalid: {e}"))
 }
@@ -495,13 +507,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 repair_glue: !no_glue_repair,
                 tokenize: true,
             };
-            let kb = builtin_kb()?;
-            let tagger = if no_tagger {
-                None
-            } else {
-                Some(builtin_tagger()?)
-            };
-            let rec = Recognizer::new(kb, tagger);
+            let rec = recognizer(!no_tagger)?;
             let inputs = marsad_ingest::read_inputs(&paths);
             let outcome = analyze::analyze_docs(
                 inputs.into_iter().collect(),
@@ -605,8 +611,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 marsad_store::StoreError::NewerSchema { .. } => user(e.to_string()),
                 other => anyhow::Error::new(other),
             })?;
-            let kb = builtin_kb()?;
-            let rec = Recognizer::new(kb, Some(builtin_tagger()?));
+            let rec = recognizer(true)?;
             // SaudiNewsNet zips directly, everything else through the reader.
             let mut inputs = Vec::new();
             let mut others = Vec::new();
@@ -685,8 +690,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             published,
         } => {
             check_inputs(&mut paths, published.as_deref())?;
-            let kb = builtin_kb()?;
-            let rec = Recognizer::new(kb, Some(builtin_tagger()?));
+            let rec = recognizer(true)?;
             let outcome = analyze::analyze_docs(
                 marsad_ingest::read_inputs(&paths),
                 published.as_deref(),
@@ -698,7 +702,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let stdout = io::stdout();
             let mut out = BufWriter::new(stdout.lock());
             for a in &outcome.analyses {
-                for r in marsad::export::plover(&a.doc, kb, &coded) {
+                for r in marsad::export::plover(&a.doc, rec.kb, &coded) {
                     serde_json::to_writer(&mut out, &r)?;
                     out.write_all(b"\n")?;
                 }
@@ -733,8 +737,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     eprintln!("marsad: ../shared/seeds not found; seed gold is skipped");
                 }
             }
-            let kb = builtin_kb()?;
-            let rec = Recognizer::new(kb, Some(builtin_tagger()?));
+            let rec = recognizer(true)?;
             // Publication dates from the gold where the input has none.
             let inputs: Vec<_> = marsad_ingest::read_inputs(&docs)
                 .into_iter()
@@ -778,13 +781,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 conll.as_str()
             };
             let sents = tagger::read_conll(name, &text, false).map_err(|e| user(e.to_string()))?;
-            let kb = builtin_kb()?;
-            let tg = if no_tagger {
-                None
-            } else {
-                Some(builtin_tagger()?)
-            };
-            let rec = Recognizer::new(kb, tg);
+            let rec = recognizer(!no_tagger)?;
             let stdout = io::stdout();
             let mut out = BufWriter::new(stdout.lock());
             for (i, s) in sents.iter().enumerate() {
@@ -881,13 +878,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     return Err(user(format!("{p}: no such file or directory")));
                 }
             }
-            let kb = builtin_kb()?;
-            let tg = if no_tagger {
-                None
-            } else {
-                Some(builtin_tagger()?)
-            };
-            let rec = Recognizer::new(kb, tg);
+            let rec = recognizer(!no_tagger)?;
             let outcome = analyze::analyze_docs(
                 marsad_ingest::read_inputs(&paths),
                 None,

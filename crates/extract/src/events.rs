@@ -919,7 +919,13 @@ fn build(
         }
         // Pronoun or zero subject: the nearest possible subject earlier in
         // the sentence, else the previous event's actor.
-        if let Some(&k) = before.iter().rev().find(|&&k| subject_ok(&ments[k])) {
+        if let Some(&k) = before.iter().rev().find(|&&k| {
+            // Not across a dateline dash (`بيروت – قُتل`).
+            subject_ok(&ments[k])
+                && !tokens[ments[k].b..a]
+                    .iter()
+                    .any(|t| matches!(t.norm(), "–" | "—"))
+        }) {
             actor_idx = vec![k];
             actor = ids(ments, &actor_idx);
         } else if last_actor.is_empty() {

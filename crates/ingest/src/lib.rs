@@ -98,35 +98,84 @@ const STDIN: &str = "<stdin>";
 /// extensions and stdin, by sniffing the content. Results come in input
 /// order; a bad file or line is an `Err` and reading goes on.
 pub fn read_inputs(paths: &[String]) -> Vec<Result<RawDoc, InputError>> {
-    let items = collect(paths);
-    let ids = file_ids(&items);
-    let mut out = Vec::new();
-    for (item, id) in items.into_iter().zip(ids) {
-        match item {
+    Inputs::new(paths).flat_map(|(_, docs)| docs).collect()
+}
+
+/// The inputs of [`read_inputs`], read lazily one file at a time (a
+/// SaudiNewsNet `.zip` is one file): memory holds one file's documents, not
+/// the corpus. Each item is the documents (or errors) of one file.
+pub struct Inputs {
+    items: std::iter::Zip<std::vec::IntoIter<Item>, std::vec::IntoIter<String>>,
+    total_bytes: u64,
+}
+
+impl Inputs {
+    /// Walks directories now (names only); reads nothing yet.
+    pub fn new(paths: &[String]) -> Inputs {
+        let items = collect(paths);
+        let ids = file_ids(&items);
+        let total_bytes = items.iter().map(Item::bytes).sum();
+        Inputs {
+            items: items.into_iter().zip(ids),
+            total_bytes,
+        }
+    }
+
+    /// Size in bytes of all input files (stdin counts 0), for progress.
+    pub fn total_bytes(&self) -> u64 {
+        self.total_bytes
+    }
+
+    /// Number of files (units) still to read.
+    pub fn files_left(&self) -> usize {
+        self.items.len()
+    }
+}
+
+impl Iterator for Inputs {
+    /// The size of the file read (bytes) and its documents or errors.
+    type Item = (u64, Vec<Result<RawDoc, InputError>>);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let (item, id) = self.items.next()?;
+        let bytes = item.bytes();
+        Some((bytes, match item {
             Item::Stdin => {
                 let mut bytes = Vec::new();
                 match std::io::stdin().lock().read_to_end(&mut bytes) {
-                    Ok(_) => out.extend(read_bytes(&bytes, "-", None)),
-                    Err(e) => out.push(Err(InputError::new(
+                    Ok(_) => read_bytes(&bytes, "-", None),
+                    Err(e) => vec![Err(InputError::new(
                         STDIN,
                         None,
                         ErrorKind::Io(e.to_string()),
-                    ))),
+                    ))],
                 }
             }
-            Item::Error(e) => out.push(Err(e)),
+            Item::Error(e) => vec![Err(e)],
+            Item::File { path, .. } if is_zip(&path) => match saudinewsnet_zip(&path) {
+                Ok(docs) => docs.into_iter().map(Ok).collect(),
+                Err(e) => vec![Err(e)],
+            },
             Item::File { path, .. } => {
                 let mut origin = Origin::named(&path.display().to_string());
                 origin.id = id;
                 origin.path = Some(path.clone());
                 match std::fs::read(&path) {
-                    Ok(bytes) => out.extend(read_origin(&bytes, &origin, format_of(&path))),
-                    Err(e) => out.push(Err(InputError::io(&path, e))),
+                    Ok(bytes) => read_origin(&bytes, &origin, format_of(&path)),
+                    Err(e) => vec![Err(InputError::io(&path, e))],
                 }
             }
-        }
+        }))
     }
-    out
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.items.len(), Some(self.items.len()))
+    }
+}
+
+fn is_zip(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("zip"))
 }
 
 /// Read one input held in memory. `name` is its path (its extension picks the
@@ -274,6 +323,15 @@ enum Item {
         rel: Option<PathBuf>,
     },
     Error(InputError),
+}
+
+impl Item {
+    fn bytes(&self) -> u64 {
+        match self {
+            Item::File { path, .. } => std::fs::metadata(path).map_or(0, |m| m.len()),
+            _ => 0,
+        }
+    }
 }
 
 fn is_hidden(e: &walkdir::DirEntry) -> bool {

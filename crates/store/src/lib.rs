@@ -14,7 +14,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use thiserror::Error;
 
 /// Current schema version.
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
 #[derive(Debug, Error)]
 pub enum StoreError {
@@ -51,9 +51,47 @@ pub struct Counts {
     pub quotes: usize,
 }
 
+/// A document to store with what ingest computed beside the analysis.
+#[derive(Debug, Clone, Copy)]
+pub struct Incoming<'a> {
+    pub doc: &'a Document,
+    /// Hash of the raw input (decides, before analysis, that nothing changed).
+    pub raw_hash: Option<&'a str>,
+    /// MinHash signature bytes (near-duplicate detection).
+    pub signature: Option<&'a [u8]>,
+    /// Story features (JSON), for clustering later documents against this one.
+    pub features: Option<&'a str>,
+}
+
+/// See [`Store::seen`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Seen {
+    New,
+    Stored,
+    Alias(String),
+}
+
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+}
+
+/// FNV-1a 64 of raw input (title, publication date, text) before analysis:
+/// same hash, same input, nothing to analyse again.
+pub fn raw_hash(title: Option<&str>, published: Option<&str>, text: &str) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in title
+        .unwrap_or("")
+        .bytes()
+        .chain([0u8])
+        .chain(published.unwrap_or("").bytes())
+        .chain([0u8])
+        .chain(text.bytes())
+    {
+        h ^= b as u64;
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{h:016x}")
 }
 
 /// FNV-1a 64 of the document's content (title and text): stable across runs
@@ -74,7 +112,9 @@ pub fn content_hash(d: &Document) -> String {
     format!("{h:016x}")
 }
 
-const SCHEMA: &str = "
+/// Version 1 of the schema (kept: a version-1 database is migrated by
+/// [`MIGRATE_V2`], and tests build one from this).
+pub const SCHEMA_V1: &str = "
 CREATE TABLE IF NOT EXISTS documents (
     id          TEXT PRIMARY KEY,
     hash        TEXT NOT NULL,
@@ -122,6 +162,42 @@ CREATE INDEX IF NOT EXISTS quotes_doc ON quotes(doc_id);
 CREATE INDEX IF NOT EXISTS quotes_speaker ON quotes(speaker);
 ";
 
+/// Version 1 → 2: the raw-input hash (skip analysis of unchanged input),
+/// near-duplicate links, story membership, the MinHash signature and story
+/// features of each document; entity Arabic names, event triggers and quote
+/// offsets; stories and id aliases (same content under another id).
+/// Documents of a version-1 store get signatures, features and stories on
+/// the next ingest (they are "pending": `story IS NULL`).
+const MIGRATE_V2: &str = "
+ALTER TABLE documents ADD COLUMN raw_hash TEXT;
+ALTER TABLE documents ADD COLUMN dup_of TEXT;
+ALTER TABLE documents ADD COLUMN dup_score REAL;
+ALTER TABLE documents ADD COLUMN story INTEGER;
+ALTER TABLE documents ADD COLUMN signature BLOB;
+ALTER TABLE documents ADD COLUMN features TEXT;
+CREATE INDEX IF NOT EXISTS documents_raw_hash ON documents(raw_hash);
+CREATE INDEX IF NOT EXISTS documents_story ON documents(story);
+CREATE INDEX IF NOT EXISTS documents_dup ON documents(dup_of);
+ALTER TABLE entities ADD COLUMN name_ar TEXT;
+ALTER TABLE events ADD COLUMN trigger TEXT;
+ALTER TABLE events ADD COLUMN location TEXT;
+ALTER TABLE quotes ADD COLUMN cue TEXT;
+ALTER TABLE quotes ADD COLUMN start INTEGER;
+ALTER TABLE quotes ADD COLUMN end INTEGER;
+CREATE INDEX IF NOT EXISTS events_actor ON events(actor);
+CREATE TABLE IF NOT EXISTS stories (
+    id          INTEGER PRIMARY KEY,
+    title       TEXT,
+    first       TEXT,
+    last        TEXT,
+    documents   INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS aliases (
+    id          TEXT PRIMARY KEY,
+    doc_id      TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE
+);
+";
+
 impl Store {
     /// Open (creating if needed) the store in directory `dir`.
     pub fn open(dir: &Path) -> Result<Store, StoreError> {
@@ -152,10 +228,19 @@ impl Store {
             });
         }
         if version < SCHEMA_VERSION {
-            // Version 0 is an empty (new) database; later migrations go here.
-            conn.execute_batch(SCHEMA).map_err(sql)?;
-            conn.pragma_update(None, "user_version", SCHEMA_VERSION)
+            // Version 0 is an empty (new) database: version 1, then the
+            // migrations, all in one transaction (a crash leaves the old
+            // version, which migrates again).
+            let tx = conn.unchecked_transaction().map_err(sql)?;
+            if version < 1 {
+                tx.execute_batch(SCHEMA_V1).map_err(sql)?;
+            }
+            if version < 2 {
+                tx.execute_batch(MIGRATE_V2).map_err(sql)?;
+            }
+            tx.pragma_update(None, "user_version", SCHEMA_VERSION)
                 .map_err(sql)?;
+            tx.commit().map_err(sql)?;
         }
         Ok(Store { conn, path })
     }
@@ -170,6 +255,27 @@ impl Store {
     /// Store documents in one transaction: new ids are added, changed content
     /// replaces the old version, identical content is left alone.
     pub fn put(&mut self, docs: &[Document]) -> Result<PutStats, StoreError> {
+        let items: Vec<Incoming> = docs
+            .iter()
+            .map(|doc| Incoming {
+                doc,
+                raw_hash: None,
+                signature: None,
+                features: None,
+            })
+            .collect();
+        self.put_all(&items, &[])
+    }
+
+    /// [`Store::put`] with each document's raw-input hash, MinHash signature
+    /// and story features, plus id aliases (another id, same content), all in
+    /// one transaction. A stored or replaced document is pending (no story)
+    /// until [`Store::assign`] places it.
+    pub fn put_all(
+        &mut self,
+        items: &[Incoming<'_>],
+        aliases: &[(String, String)],
+    ) -> Result<PutStats, StoreError> {
         let path = self.path.display().to_string();
         let sql = |e| StoreError::Sqlite {
             path: path.clone(),
@@ -177,7 +283,8 @@ impl Store {
         };
         let tx = self.conn.transaction().map_err(sql)?;
         let mut stats = PutStats::default();
-        for d in docs {
+        for it in items {
+            let d = it.doc;
             let hash = content_hash(d);
             let old: Option<String> = tx
                 .query_row("SELECT hash FROM documents WHERE id = ?1", [&d.id], |r| {
@@ -188,39 +295,67 @@ impl Store {
             match old {
                 Some(h) if h == hash => {
                     stats.unchanged += 1;
+                    if it.raw_hash.is_some() {
+                        tx.execute(
+                            "UPDATE documents SET raw_hash = ?2 WHERE id = ?1",
+                            params![d.id, it.raw_hash],
+                        )
+                        .map_err(sql)?;
+                    }
                     continue;
                 }
                 Some(_) => {
                     tx.execute("DELETE FROM documents WHERE id = ?1", [&d.id])
                         .map_err(sql)?;
+                    // Documents that were copies of the old version are
+                    // checked again.
+                    tx.execute(
+                        "UPDATE documents SET dup_of = NULL, dup_score = NULL, story = NULL WHERE dup_of = ?1",
+                        [&d.id],
+                    )
+                    .map_err(sql)?;
                     stats.replaced += 1;
                 }
                 None => stats.added += 1,
             }
+            tx.execute("DELETE FROM aliases WHERE id = ?1", [&d.id])
+                .map_err(sql)?;
             let json = serde_json::to_string(d).unwrap_or_default();
             let source = d.source.url.clone().or_else(|| d.source.path.clone());
             tx.execute(
-                "INSERT INTO documents (id, hash, published, title, source, json) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![d.id, hash, d.published, d.title, source, json],
+                "INSERT INTO documents (id, hash, published, title, source, json, raw_hash, signature, features)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                params![
+                    d.id,
+                    hash,
+                    d.published,
+                    d.title,
+                    source,
+                    json,
+                    it.raw_hash,
+                    it.signature,
+                    it.features
+                ],
             )
             .map_err(sql)?;
             for e in &d.entities {
                 tx.execute(
-                    "INSERT INTO entities (doc_id, entity_id, type, name, mentions) VALUES (?1, ?2, ?3, ?4, ?5)",
+                    "INSERT INTO entities (doc_id, entity_id, type, name, mentions, name_ar) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                     params![
                         d.id,
                         e.id,
                         format!("{:?}", e.kind).to_uppercase(),
                         e.name_en.as_deref().unwrap_or(&e.name_ar),
-                        e.mentions.len() as i64
+                        e.mentions.len() as i64,
+                        e.name_ar
                     ],
                 )
                 .map_err(sql)?;
             }
             for (seq, e) in d.events.iter().enumerate() {
                 tx.execute(
-                    "INSERT INTO events (doc_id, seq, type, mode, quad, actor, recipient, date, modality, rule, sentence, start, end)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                    "INSERT INTO events (doc_id, seq, type, mode, quad, actor, recipient, date, modality, rule, sentence, start, end, trigger, location)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
                     params![
                         d.id,
                         seq as i64,
@@ -234,21 +369,83 @@ impl Store {
                         e.rule,
                         e.sentence as i64,
                         e.start as i64,
-                        e.end as i64
+                        e.end as i64,
+                        e.trigger,
+                        e.location
                     ],
                 )
                 .map_err(sql)?;
             }
             for q in &d.quotes {
                 tx.execute(
-                    "INSERT INTO quotes (doc_id, speaker, speaker_text, text, direct) VALUES (?1, ?2, ?3, ?4, ?5)",
-                    params![d.id, q.speaker, q.speaker_text, q.text, q.direct as i64],
+                    "INSERT INTO quotes (doc_id, speaker, speaker_text, text, direct, cue, start, end) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                    params![
+                        d.id,
+                        q.speaker,
+                        q.speaker_text,
+                        q.text,
+                        q.direct as i64,
+                        q.cue,
+                        q.start as i64,
+                        q.end as i64
+                    ],
                 )
                 .map_err(sql)?;
             }
         }
+        for (id, doc_id) in aliases {
+            tx.execute(
+                "INSERT OR REPLACE INTO aliases (id, doc_id) SELECT ?1, id FROM documents WHERE id = ?2",
+                params![id, doc_id],
+            )
+            .map_err(sql)?;
+        }
         tx.commit().map_err(sql)?;
         Ok(stats)
+    }
+
+    /// Whether input with this id and raw-input hash is already stored:
+    /// under the same id (nothing to do), under another id (an alias), or
+    /// not (analyse it; a stored id with another hash is changed content).
+    pub fn seen(&self, id: &str, raw_hash: &str) -> Result<Seen, StoreError> {
+        let same: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT raw_hash FROM documents WHERE id = ?1",
+                [id],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| self.err(e))?
+            .flatten();
+        match same {
+            Some(h) if h == raw_hash => return Ok(Seen::Stored),
+            Some(_) => return Ok(Seen::New),
+            None => {}
+        }
+        let exists: bool = self
+            .conn
+            .query_row("SELECT 1 FROM documents WHERE id = ?1", [id], |_| Ok(()))
+            .optional()
+            .map_err(|e| self.err(e))?
+            .is_some();
+        if exists {
+            // Stored by a version without raw hashes: analyse, `put` compares content.
+            return Ok(Seen::New);
+        }
+        let alias: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT id FROM documents WHERE raw_hash = ?1 LIMIT 1",
+                [raw_hash],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| self.err(e))?;
+        Ok(match alias {
+            Some(other) => Seen::Alias(other),
+            None => Seen::New,
+        })
     }
 
     /// Row counts.
@@ -452,6 +649,122 @@ mod tests {
     }
 
     #[test]
+    fn version_1_store_is_migrated_and_keeps_its_documents() {
+        let dir = tmp("migrate");
+        std::fs::create_dir_all(&dir).unwrap();
+        let c = Connection::open(dir.join("marsad.db")).unwrap();
+        c.execute_batch(SCHEMA_V1).unwrap();
+        c.pragma_update(None, "user_version", 1).unwrap();
+        c.execute(
+            "INSERT INTO documents (id, hash, published, title, source, json) VALUES ('old', 'h', '2015-11-24', NULL, NULL, ?1)",
+            [serde_json::to_string(&doc("old", "نص قديم")).unwrap()],
+        )
+        .unwrap();
+        drop(c);
+        let mut s = Store::open(&dir).unwrap();
+        let v: i64 = s
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(v, SCHEMA_VERSION);
+        assert_eq!(s.document("old").unwrap().unwrap().text, "نص قديم");
+        // The old document waits for a story; it has no signature yet.
+        let p = s.pending().unwrap();
+        assert_eq!((p.len(), p[0].signature.is_none()), (1, true));
+        s.assign(
+            &Assignment {
+                backfill: vec![("old".into(), vec![1, 2, 3], "{}".into())],
+                stories: vec![("old".into(), 7)],
+                ..Default::default()
+            },
+            &[(7, Some("عنوان".into()))],
+        )
+        .unwrap();
+        assert!(s.pending().unwrap().is_empty());
+        assert_eq!(s.stories(10).unwrap()[0].documents, 1);
+        assert_eq!(s.max_story().unwrap(), 7);
+        drop(s);
+        // Opening again does not migrate twice.
+        assert!(Store::open(&dir).is_ok());
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn raw_hash_decides_before_analysis() {
+        let dir = tmp("seen");
+        let mut s = Store::open(&dir).unwrap();
+        let a = doc("a", "نص");
+        let h = raw_hash(None, Some("2015-11-24"), "نص خام");
+        assert_eq!(s.seen("a", &h).unwrap(), Seen::New);
+        let inc = Incoming {
+            doc: &a,
+            raw_hash: Some(&h),
+            signature: None,
+            features: None,
+        };
+        s.put_all(&[inc], &[]).unwrap();
+        assert_eq!(s.seen("a", &h).unwrap(), Seen::Stored);
+        assert_eq!(s.seen("b", &h).unwrap(), Seen::Alias("a".into()));
+        assert_eq!(s.seen("a", "other").unwrap(), Seen::New);
+        s.put_all(&[], &[("b".into(), "a".into())]).unwrap();
+        let n: i64 = s
+            .conn
+            .query_row("SELECT COUNT(*) FROM aliases", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(n, 1);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn copies_are_left_out_of_aggregates() {
+        use marsad_doc::{Event, Modality};
+        let dir = tmp("copies");
+        let mut s = Store::open(&dir).unwrap();
+        let mut a = doc("a", "تركيا تسقط مقاتلة");
+        a.events.push(Event {
+            kind: "ASSAULT".into(),
+            mode: None,
+            quad: 4,
+            actor: vec!["country:TUR".into()],
+            recipient: vec!["country:RUS".into()],
+            sentence: 0,
+            start: 0,
+            end: 5,
+            trigger: "تسقط".into(),
+            modality: Modality::Asserted,
+            date: None,
+            location: None,
+            rule: "r".into(),
+        });
+        let mut b = a.clone();
+        b.id = "b".into();
+        s.put(&[a, b]).unwrap();
+        let f = EventFilter {
+            limit: 10,
+            ..Default::default()
+        };
+        assert_eq!(s.events(&f).unwrap().len(), 2);
+        s.assign(
+            &Assignment {
+                duplicates: vec![("b".into(), "a".into(), 0.95)],
+                stories: vec![("a".into(), 1), ("b".into(), 1)],
+                ..Default::default()
+            },
+            &[(1, None)],
+        )
+        .unwrap();
+        assert_eq!(s.events(&f).unwrap().len(), 1);
+        let all = EventFilter {
+            copies: true,
+            ..f.clone()
+        };
+        assert_eq!(s.events(&all).unwrap().len(), 2);
+        let members = s.story_members(1).unwrap();
+        assert_eq!(members[1].dup_of.as_deref(), Some("a"));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
     fn newer_schema_is_refused() {
         let dir = tmp("newer");
         drop(Store::open(&dir).unwrap());
@@ -484,9 +797,15 @@ pub struct EventRow {
     #[serde(rename = "type")]
     pub kind: String,
     pub mode: Option<String>,
+    pub quad: u8,
     pub actor: Vec<String>,
     pub recipient: Vec<String>,
     pub modality: String,
+    pub trigger: Option<String>,
+    pub location: Option<String>,
+    pub sentence: usize,
+    pub start: usize,
+    pub end: usize,
     pub rule: String,
 }
 
@@ -505,15 +824,25 @@ pub struct ActorRow {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct QuoteRow {
     pub doc_id: String,
+    pub published: Option<String>,
     pub speaker: Option<String>,
     pub speaker_text: String,
+    pub cue: Option<String>,
     pub text: String,
     pub direct: bool,
+    pub start: Option<usize>,
+    pub end: Option<usize>,
 }
 
 /// Filters of the event query (all optional).
 #[derive(Debug, Default, Clone)]
 pub struct EventFilter {
+    /// Actor or recipient (either side).
+    pub involving: Option<String>,
+    pub story: Option<i64>,
+    /// Include events of wire copies (near-duplicates); by default a copy's
+    /// events are left out so that every aggregate counts a report once.
+    pub copies: bool,
     pub actor: Option<String>,
     pub recipient: Option<String>,
     pub kind: Option<String>,
@@ -526,8 +855,16 @@ impl Store {
     /// Events matching the filter, newest first.
     pub fn events(&self, f: &EventFilter) -> Result<Vec<EventRow>, StoreError> {
         let mut sql = String::from(
-            "SELECT doc_id, date, type, mode, actor, recipient, modality, rule FROM events WHERE 1=1",
+            "SELECT e.doc_id, e.date, e.type, e.mode, e.quad, e.actor, e.recipient, e.modality, e.trigger,
+                    e.location, e.sentence, e.start, e.end, e.rule
+             FROM events e JOIN documents d ON d.id = e.doc_id WHERE 1=1",
         );
+        if !f.copies {
+            sql.push_str(" AND d.dup_of IS NULL");
+        }
+        if let Some(story) = f.story {
+            sql.push_str(&format!(" AND d.story = {story}"));
+        }
         let mut args: Vec<String> = Vec::new();
         let mut add = |clause: &str, v: &Option<String>, args: &mut Vec<String>| {
             if let Some(v) = v {
@@ -536,20 +873,25 @@ impl Store {
             }
         };
         add(
-            " AND (' ' || actor || ' ') LIKE '% ' || ? || ' %'",
+            " AND (' ' || e.actor || ' ') LIKE '% ' || ? || ' %'",
             &f.actor,
             &mut args,
         );
         add(
-            " AND (' ' || recipient || ' ') LIKE '% ' || ? || ' %'",
+            " AND (' ' || e.recipient || ' ') LIKE '% ' || ? || ' %'",
             &f.recipient,
             &mut args,
         );
-        add(" AND type = ?", &f.kind, &mut args);
-        add(" AND date >= ?", &f.since, &mut args);
-        add(" AND date <= ?", &f.until, &mut args);
+        add(
+            " AND (' ' || e.actor || ' ' || e.recipient || ' ') LIKE '% ' || ? || ' %'",
+            &f.involving,
+            &mut args,
+        );
+        add(" AND e.type = ?", &f.kind, &mut args);
+        add(" AND e.date >= ?", &f.since, &mut args);
+        add(" AND e.date <= ?", &f.until, &mut args);
         sql.push_str(&format!(
-            " ORDER BY date DESC, doc_id, seq LIMIT {}",
+            " ORDER BY e.date DESC, e.doc_id, e.seq LIMIT {}",
             f.limit.max(1)
         ));
         let mut st = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
@@ -561,10 +903,16 @@ impl Store {
                     date: r.get(1)?,
                     kind: r.get(2)?,
                     mode: r.get(3)?,
-                    actor: split(r.get(4)?),
-                    recipient: split(r.get(5)?),
-                    modality: r.get(6)?,
-                    rule: r.get(7)?,
+                    quad: r.get::<_, i64>(4)? as u8,
+                    actor: split(r.get(5)?),
+                    recipient: split(r.get(6)?),
+                    modality: r.get(7)?,
+                    trigger: r.get(8)?,
+                    location: r.get(9)?,
+                    sentence: r.get::<_, i64>(10)? as usize,
+                    start: r.get::<_, i64>(11)? as usize,
+                    end: r.get::<_, i64>(12)? as usize,
+                    rule: r.get(13)?,
                 })
             })
             .map_err(|e| self.err(e))?;
@@ -577,7 +925,8 @@ impl Store {
             .conn
             .prepare(
                 "SELECT entity_id, MAX(type), MAX(name), COUNT(DISTINCT doc_id), SUM(mentions)
-                 FROM entities GROUP BY entity_id ORDER BY COUNT(DISTINCT doc_id) DESC, entity_id LIMIT ?1",
+                 FROM entities JOIN documents d ON d.id = doc_id WHERE d.dup_of IS NULL
+                 GROUP BY entity_id ORDER BY COUNT(DISTINCT doc_id) DESC, entity_id LIMIT ?1",
             )
             .map_err(|e| self.err(e))?;
         let rows = st
@@ -599,8 +948,10 @@ impl Store {
         let mut st = self
             .conn
             .prepare(
-                "SELECT doc_id, speaker, speaker_text, text, direct FROM quotes
-                 WHERE (?1 IS NULL OR speaker = ?1) ORDER BY doc_id LIMIT ?2",
+                "SELECT q.doc_id, q.speaker, q.speaker_text, q.text, q.direct, q.cue, q.start, q.end, d.published
+                 FROM quotes q JOIN documents d ON d.id = q.doc_id
+                 WHERE (?1 IS NULL OR q.speaker = ?1) AND d.dup_of IS NULL
+                 ORDER BY d.published DESC, q.doc_id, q.start LIMIT ?2",
             )
             .map_err(|e| self.err(e))?;
         let rows = st
@@ -611,6 +962,359 @@ impl Store {
                     speaker_text: r.get(2)?,
                     text: r.get(3)?,
                     direct: r.get::<_, i64>(4)? != 0,
+                    cue: r.get(5)?,
+                    start: r.get::<_, Option<i64>>(6)?.map(|v| v as usize),
+                    end: r.get::<_, Option<i64>>(7)?.map(|v| v as usize),
+                    published: r.get(8)?,
+                })
+            })
+            .map_err(|e| self.err(e))?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(|e| self.err(e))
+    }
+}
+
+/// A document not yet placed in a story (new, replaced, or from a version-1
+/// store), with what clustering needs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pending {
+    pub id: String,
+    pub published: Option<String>,
+    pub signature: Option<Vec<u8>>,
+    pub features: Option<String>,
+}
+
+/// A placed document: signature and, for canonical documents, story features.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Placed {
+    pub id: String,
+    pub published: Option<String>,
+    pub story: i64,
+    pub dup_of: Option<String>,
+    pub signature: Option<Vec<u8>>,
+    pub features: Option<String>,
+}
+
+/// One story's stored summary row.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct StoryRow {
+    pub id: i64,
+    pub title: Option<String>,
+    pub first: Option<String>,
+    pub last: Option<String>,
+    /// Articles, wire copies included.
+    pub documents: usize,
+}
+
+/// Placements decided by clustering, written in one transaction.
+#[derive(Debug, Default, Clone)]
+pub struct Assignment {
+    /// (document, canonical document it copies, similarity).
+    pub duplicates: Vec<(String, String, f32)>,
+    /// (document, story).
+    pub stories: Vec<(String, i64)>,
+    /// Signatures/features computed for documents stored without them.
+    pub backfill: Vec<(String, Vec<u8>, String)>,
+}
+
+impl Store {
+    /// Documents not yet placed in a story, by publication date then id.
+    pub fn pending(&self) -> Result<Vec<Pending>, StoreError> {
+        let mut st = self
+            .conn
+            .prepare(
+                "SELECT id, published, signature, features FROM documents WHERE story IS NULL
+                 ORDER BY published IS NULL, published, id",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = st
+            .query_map([], |r| {
+                Ok(Pending {
+                    id: r.get(0)?,
+                    published: r.get(1)?,
+                    signature: r.get(2)?,
+                    features: r.get(3)?,
+                })
+            })
+            .map_err(|e| self.err(e))?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(|e| self.err(e))
+    }
+
+    /// Placed documents, calling `f` for each (streams: memory does not
+    /// grow with the corpus). `with_features`: load story features only for
+    /// canonical documents published on or after that date (the stories
+    /// still open for new articles).
+    pub fn for_each_placed(
+        &self,
+        with_features: Option<&str>,
+        mut f: impl FnMut(Placed),
+    ) -> Result<(), StoreError> {
+        let mut st = self
+            .conn
+            .prepare(
+                "SELECT id, published, story, dup_of, signature,
+                        CASE WHEN dup_of IS NULL AND ?1 IS NOT NULL AND published >= ?1 THEN features END
+                 FROM documents WHERE story IS NOT NULL ORDER BY published IS NULL, published, id",
+            )
+            .map_err(|e| self.err(e))?;
+        let mut rows = st.query([with_features]).map_err(|e| self.err(e))?;
+        while let Some(r) = rows.next().map_err(|e| self.err(e))? {
+            let get = || -> rusqlite::Result<Placed> {
+                Ok(Placed {
+                    id: r.get(0)?,
+                    published: r.get(1)?,
+                    story: r.get(2)?,
+                    dup_of: r.get(3)?,
+                    signature: r.get(4)?,
+                    features: r.get(5)?,
+                })
+            };
+            f(get().map_err(|e| self.err(e))?);
+        }
+        Ok(())
+    }
+
+    /// Write placements and refresh the rows of the stories they touch
+    /// (`titles`: story → representative title), in one transaction.
+    pub fn assign(
+        &mut self,
+        a: &Assignment,
+        titles: &[(i64, Option<String>)],
+    ) -> Result<(), StoreError> {
+        let path = self.path.display().to_string();
+        let sql = |e| StoreError::Sqlite {
+            path: path.clone(),
+            source: e,
+        };
+        let tx = self.conn.transaction().map_err(sql)?;
+        for (id, sig, features) in &a.backfill {
+            tx.execute(
+                "UPDATE documents SET signature = ?2, features = ?3 WHERE id = ?1",
+                params![id, sig, features],
+            )
+            .map_err(sql)?;
+        }
+        for (id, of, score) in &a.duplicates {
+            tx.execute(
+                "UPDATE documents SET dup_of = ?2, dup_score = ?3 WHERE id = ?1",
+                params![id, of, *score as f64],
+            )
+            .map_err(sql)?;
+        }
+        for (id, story) in &a.stories {
+            tx.execute(
+                "UPDATE documents SET story = ?2 WHERE id = ?1",
+                params![id, story],
+            )
+            .map_err(sql)?;
+        }
+        for (story, title) in titles {
+            tx.execute(
+                "INSERT INTO stories (id, title, first, last, documents)
+                 SELECT ?1, ?2, MIN(published), MAX(published), COUNT(*) FROM documents WHERE story = ?1
+                 ON CONFLICT(id) DO UPDATE SET title = excluded.title, first = excluded.first,
+                    last = excluded.last, documents = excluded.documents",
+                params![story, title],
+            )
+            .map_err(sql)?;
+        }
+        // Stories emptied by replaced documents.
+        tx.execute(
+            "DELETE FROM stories WHERE id NOT IN (SELECT story FROM documents WHERE story IS NOT NULL)",
+            [],
+        )
+        .map_err(sql)?;
+        tx.commit().map_err(sql)?;
+        Ok(())
+    }
+
+    /// The largest story id in use (new stories are numbered after it).
+    pub fn max_story(&self) -> Result<i64, StoreError> {
+        self.conn
+            .query_row(
+                "SELECT MAX(m) FROM (SELECT MAX(id) AS m FROM stories UNION ALL SELECT MAX(story) FROM documents)",
+                [],
+                |r| r.get::<_, Option<i64>>(0),
+            )
+            .map(|v| v.unwrap_or(0))
+            .map_err(|e| self.err(e))
+    }
+
+    /// Stories, largest first (canonical articles, then all), at most `limit`.
+    pub fn stories(&self, limit: usize) -> Result<Vec<StoryRow>, StoreError> {
+        let mut st = self
+            .conn
+            .prepare(
+                "SELECT s.id, s.title, s.first, s.last, s.documents FROM stories s
+                 ORDER BY (SELECT COUNT(*) FROM documents d WHERE d.story = s.id AND d.dup_of IS NULL) DESC,
+                          s.documents DESC, s.last DESC, s.id LIMIT ?1",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = st
+            .query_map([limit.max(1) as i64], |r| {
+                Ok(StoryRow {
+                    id: r.get(0)?,
+                    title: r.get(1)?,
+                    first: r.get(2)?,
+                    last: r.get(3)?,
+                    documents: r.get::<_, i64>(4)? as usize,
+                })
+            })
+            .map_err(|e| self.err(e))?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(|e| self.err(e))
+    }
+
+    /// One story's row.
+    pub fn story(&self, id: i64) -> Result<Option<StoryRow>, StoreError> {
+        self.conn
+            .query_row(
+                "SELECT id, title, first, last, documents FROM stories WHERE id = ?1",
+                [id],
+                |r| {
+                    Ok(StoryRow {
+                        id: r.get(0)?,
+                        title: r.get(1)?,
+                        first: r.get(2)?,
+                        last: r.get(3)?,
+                        documents: r.get::<_, i64>(4)? as usize,
+                    })
+                },
+            )
+            .optional()
+            .map_err(|e| self.err(e))
+    }
+
+    /// The articles of a story as (id, published, title, copy of), by date.
+    pub fn story_members(&self, story: i64) -> Result<Vec<Member>, StoreError> {
+        let mut st = self
+            .conn
+            .prepare(
+                "SELECT id, published, title, source, dup_of FROM documents WHERE story = ?1
+                 ORDER BY published IS NULL, published, id",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = st
+            .query_map([story], |r| {
+                Ok(Member {
+                    id: r.get(0)?,
+                    published: r.get(1)?,
+                    title: r.get(2)?,
+                    source: r.get(3)?,
+                    dup_of: r.get(4)?,
+                })
+            })
+            .map_err(|e| self.err(e))?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(|e| self.err(e))
+    }
+}
+
+/// A story's article.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Member {
+    pub id: String,
+    pub published: Option<String>,
+    pub title: Option<String>,
+    pub source: Option<String>,
+    /// The canonical article this one copies (a wire copy), if any.
+    pub dup_of: Option<String>,
+}
+
+/// An actor's mentions in one month.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct MonthRow {
+    pub month: String,
+    pub documents: usize,
+    pub mentions: usize,
+}
+
+impl Store {
+    /// Every stored document (as analysed), canonical and copies, in id
+    /// order; streams. Documents whose JSON no longer parses are reported
+    /// through `bad` (id) and skipped.
+    pub fn for_each_document(
+        &self,
+        mut f: impl FnMut(Document),
+        mut bad: impl FnMut(&str),
+    ) -> Result<(), StoreError> {
+        let mut st = self
+            .conn
+            .prepare("SELECT id, json FROM documents ORDER BY id")
+            .map_err(|e| self.err(e))?;
+        let mut rows = st.query([]).map_err(|e| self.err(e))?;
+        while let Some(r) = rows.next().map_err(|e| self.err(e))? {
+            let id: String = r.get(0).map_err(|e| self.err(e))?;
+            let json: String = r.get(1).map_err(|e| self.err(e))?;
+            match serde_json::from_str::<Document>(&json) {
+                Ok(d) => f(d),
+                Err(_) => bad(&id),
+            }
+        }
+        Ok(())
+    }
+
+    /// Documents of one story (canonical articles only unless `copies`), by date.
+    pub fn story_documents(&self, story: i64, copies: bool) -> Result<Vec<Document>, StoreError> {
+        let mut st = self
+            .conn
+            .prepare(
+                "SELECT json FROM documents WHERE story = ?1 AND (?2 OR dup_of IS NULL)
+                 ORDER BY published IS NULL, published, id",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = st
+            .query_map(params![story, copies], |r| r.get::<_, String>(0))
+            .map_err(|e| self.err(e))?;
+        let mut out = Vec::new();
+        for j in rows {
+            let j = j.map_err(|e| self.err(e))?;
+            if let Ok(d) = serde_json::from_str(&j) {
+                out.push(d);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Mentions of an entity per month (canonical articles).
+    pub fn timeline(&self, entity: &str) -> Result<Vec<MonthRow>, StoreError> {
+        let mut st = self
+            .conn
+            .prepare(
+                "SELECT COALESCE(substr(d.published, 1, 7), '?'), COUNT(DISTINCT e.doc_id), SUM(e.mentions)
+                 FROM entities e JOIN documents d ON d.id = e.doc_id
+                 WHERE e.entity_id = ?1 AND d.dup_of IS NULL GROUP BY 1 ORDER BY 1",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = st
+            .query_map([entity], |r| {
+                Ok(MonthRow {
+                    month: r.get(0)?,
+                    documents: r.get::<_, i64>(1)? as usize,
+                    mentions: r.get::<_, i64>(2)? as usize,
+                })
+            })
+            .map_err(|e| self.err(e))?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(|e| self.err(e))
+    }
+
+    /// Stored entities whose id, name or Arabic name is `name` (exact), or
+    /// failing that contains it; by articles.
+    pub fn find_actor(&self, name: &str) -> Result<Vec<ActorRow>, StoreError> {
+        let mut st = self
+            .conn
+            .prepare(
+                "SELECT entity_id, MAX(type), MAX(name), COUNT(DISTINCT doc_id), SUM(mentions),
+                        MAX(entity_id = ?1 OR name = ?1 OR name_ar = ?1) AS exact
+                 FROM entities WHERE entity_id = ?1 OR name LIKE '%' || ?1 || '%' OR name_ar LIKE '%' || ?1 || '%'
+                 GROUP BY entity_id ORDER BY exact DESC, COUNT(DISTINCT doc_id) DESC LIMIT 20",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = st
+            .query_map([name], |r| {
+                Ok(ActorRow {
+                    id: r.get(0)?,
+                    kind: r.get(1)?,
+                    name: r.get(2)?,
+                    documents: r.get::<_, i64>(3)? as usize,
+                    mentions: r.get::<_, i64>(4)? as usize,
                 })
             })
             .map_err(|e| self.err(e))?;

@@ -18,6 +18,30 @@ pub struct Source {
     pub path: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+    /// The outlet (SaudiNewsNet `source`, JSONL `source`), when the input names it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outlet: Option<String>,
+}
+
+impl Source {
+    /// Short name of where the document came from, for filters and tables:
+    /// the outlet, else the URL's host, else the file's directory.
+    pub fn name(&self) -> Option<String> {
+        if let Some(o) = &self.outlet {
+            return Some(o.clone());
+        }
+        if let Some(u) = &self.url {
+            let rest = u.split_once("://").map_or(u.as_str(), |(_, r)| r);
+            let host = rest.split(['/', '?', '#']).next().unwrap_or(rest);
+            let host = host.strip_prefix("www.").unwrap_or(host);
+            if !host.is_empty() {
+                return Some(host.to_string());
+            }
+        }
+        let p = self.path.as_deref().filter(|p| *p != "-")?;
+        let dir = std::path::Path::new(p).parent()?.display().to_string();
+        (!dir.is_empty()).then_some(dir)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

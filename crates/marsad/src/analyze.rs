@@ -149,6 +149,7 @@ fn analyze_one(
                 .map(|p| p.display().to_string())
                 .or_else(|| d.url.is_none().then(|| "-".to_string())),
             url: d.url,
+            outlet: d.source,
         },
     };
     let day = meta

@@ -169,3 +169,234 @@ mod tests {
         }
     }
 }
+
+// ---------------------------------------------------------------------------
+// Exports from the store.
+
+use std::io::Write;
+
+use marsad_corpus::network::{plover_score, NetEvent, Network};
+use marsad_store::{EventFilter, Store};
+use marsad_table::{ColType, Column, TableFormat, TableOptions, TableWriter, Value as Cell};
+
+/// PLOVER records of every stored document (or one story's), canonical
+/// articles only unless `copies`.
+pub fn plover_store(
+    out: &mut dyn Write,
+    store: &Store,
+    kb: &Kb,
+    story: Option<i64>,
+    copies: bool,
+) -> anyhow::Result<usize> {
+    let coded = today();
+    let mut n = 0usize;
+    let mut err: Option<std::io::Error> = None;
+    let mut write = |d: &Document| {
+        for r in plover(d, kb, &coded) {
+            if err.is_some() {
+                return;
+            }
+            if let Err(e) = serde_json::to_writer(&mut *out, &r)
+                .map_err(std::io::Error::from)
+                .and_then(|_| out.write_all(b"\n"))
+            {
+                err = Some(e);
+            }
+            n += 1;
+        }
+    };
+    match story {
+        Some(s) => {
+            for d in store.story_documents(s, copies)? {
+                write(&d);
+            }
+        }
+        None => store.for_each_document(copies, |d| write(&d), |_| {})?,
+    }
+    if let Some(e) = err {
+        return Err(e.into());
+    }
+    Ok(n)
+}
+
+/// The modality of a stored event row.
+fn modality(s: &str) -> marsad_doc::Modality {
+    serde_json::from_value(serde_json::Value::String(s.to_string()))
+        .unwrap_or(marsad_doc::Modality::Asserted)
+}
+
+/// The actor network of the corpus or of one story (wire copies once).
+pub fn network(store: &Store, story: Option<i64>) -> anyhow::Result<Network> {
+    let mut events = Vec::new();
+    store.for_each_event(
+        &EventFilter {
+            story,
+            ..Default::default()
+        },
+        |r| {
+            events.push(NetEvent {
+                doc_id: r.doc_id,
+                actor: r.actor,
+                recipient: r.recipient,
+                kind: r.kind,
+                mode: r.mode,
+                modality: modality(&r.modality),
+            })
+        },
+    )?;
+    Ok(Network::build(&events))
+}
+
+/// Which rows a table export holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rows {
+    Events,
+    Entities,
+    Quotes,
+}
+
+const EVENT_COLUMNS: &[Column] = &[
+    Column::new("doc_id", ColType::Str),
+    Column::new("published", ColType::OptStr),
+    Column::new("story", ColType::OptInt),
+    Column::new("seq", ColType::Int),
+    Column::new("date", ColType::OptStr),
+    Column::new("type", ColType::Str),
+    Column::new("mode", ColType::OptStr),
+    Column::new("quad", ColType::Int),
+    Column::new("score", ColType::Float),
+    Column::new("actor", ColType::StrList),
+    Column::new("recipient", ColType::StrList),
+    Column::new("modality", ColType::Str),
+    Column::new("trigger", ColType::OptStr),
+    Column::new("location", ColType::OptStr),
+    Column::new("sentence", ColType::Int),
+    Column::new("start", ColType::Int),
+    Column::new("end", ColType::Int),
+    Column::new("rule", ColType::Str),
+    Column::new("copy_of", ColType::OptStr),
+];
+
+const ENTITY_COLUMNS: &[Column] = &[
+    Column::new("doc_id", ColType::Str),
+    Column::new("published", ColType::OptStr),
+    Column::new("entity_id", ColType::Str),
+    Column::new("type", ColType::Str),
+    Column::new("name", ColType::Str),
+    Column::new("name_ar", ColType::OptStr),
+    Column::new("mentions", ColType::Int),
+    Column::new("copy_of", ColType::OptStr),
+];
+
+const QUOTE_COLUMNS: &[Column] = &[
+    Column::new("doc_id", ColType::Str),
+    Column::new("published", ColType::OptStr),
+    Column::new("speaker", ColType::OptStr),
+    Column::new("speaker_text", ColType::Str),
+    Column::new("cue", ColType::OptStr),
+    Column::new("text", ColType::Str),
+    Column::new("direct", ColType::Bool),
+    Column::new("start", ColType::OptInt),
+    Column::new("end", ColType::OptInt),
+    Column::new("copy_of", ColType::OptStr),
+];
+
+/// Write events, entities or quotations of the store (or one story) as a
+/// table; returns the number of rows. Offsets are characters of the
+/// document's `text` (see `marsad.document/1`).
+pub fn table<W: Write + Send>(
+    out: W,
+    format: TableFormat,
+    bom: bool,
+    store: &Store,
+    rows: Rows,
+    story: Option<i64>,
+    copies: bool,
+) -> anyhow::Result<u64> {
+    let columns = match rows {
+        Rows::Events => EVENT_COLUMNS,
+        Rows::Entities => ENTITY_COLUMNS,
+        Rows::Quotes => QUOTE_COLUMNS,
+    };
+    let mut w = TableWriter::with_options(
+        out,
+        format,
+        columns,
+        TableOptions::default().csv_bom(bom),
+    )?;
+    let mut err: Option<marsad_table::TableError> = None;
+    let mut push = |row: Vec<Cell>| {
+        if err.is_none() {
+            if let Err(e) = w.push(&row) {
+                err = Some(e);
+            }
+        }
+    };
+    let int = |v: usize| Cell::Int(v as i64);
+    match rows {
+        Rows::Events => store.for_each_event(
+            &EventFilter {
+                story,
+                copies,
+                ..Default::default()
+            },
+            |r| {
+                let score = plover_score(&r.kind, r.mode.as_deref()) as f64;
+                push(vec![
+                    r.doc_id.into(),
+                    r.published.into(),
+                    r.story.into(),
+                    int(r.seq),
+                    r.date.into(),
+                    r.kind.into(),
+                    r.mode.into(),
+                    Cell::Int(r.quad as i64),
+                    score.into(),
+                    r.actor.into(),
+                    r.recipient.into(),
+                    r.modality.into(),
+                    r.trigger.into(),
+                    r.location.into(),
+                    int(r.sentence),
+                    int(r.start),
+                    int(r.end),
+                    r.rule.into(),
+                    r.copy_of.into(),
+                ])
+            },
+        )?,
+        Rows::Entities => store.for_each_entity(copies, story, |r| {
+            push(vec![
+                r.doc_id.into(),
+                r.published.into(),
+                r.entity_id.into(),
+                r.kind.into(),
+                r.name.into(),
+                r.name_ar.into(),
+                int(r.mentions),
+                r.copy_of.into(),
+            ])
+        })?,
+        Rows::Quotes => store.for_each_quote(None, copies, story, 0, |r| {
+            push(vec![
+                r.doc_id.into(),
+                r.published.into(),
+                r.speaker.into(),
+                r.speaker_text.into(),
+                r.cue.into(),
+                r.text.into(),
+                r.direct.into(),
+                r.start.map(|v| v as i64).into(),
+                r.end.map(|v| v as i64).into(),
+                r.copy_of.into(),
+            ])
+        })?,
+    }
+    if let Some(e) = err {
+        return Err(e.into());
+    }
+    let n = w.rows();
+    let mut out = w.finish()?;
+    out.flush()?;
+    Ok(n)
+}

@@ -2,8 +2,13 @@
 //! evaluations, shared by the binary and `cargo bench`.
 
 pub mod analyze;
+pub mod display;
 pub mod bench;
 pub mod error;
 pub mod eval;
 pub mod export;
+pub mod ingest;
 pub mod ner;
+pub mod queries;
+pub mod search;
+pub mod stories;

@@ -8,7 +8,9 @@ use anyhow::{Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 
 use marsad::analyze::{self, Format};
+use marsad::display::Bidi;
 use marsad::error::{user, UserError};
+use marsad::queries;
 use marsad_kb::{Kb, Kind};
 use marsad_recognize::tagger::{self, Tagger};
 use marsad_recognize::Recognizer;
@@ -22,6 +24,17 @@ use marsad_recognize::Recognizer;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// How tables show right-to-left text: `logical` for terminals that
+    /// implement bidi (GNOME Terminal, Konsole, iTerm2), `visual` for those
+    /// that do not (xterm, Linux console). Default: $MARSAD_BIDI, else logical.
+    #[arg(long, global = true, value_enum)]
+    bidi: Option<BidiArg>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum BidiArg {
+    Logical,
+    Visual,
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -30,9 +43,21 @@ enum TableFormat {
     Json,
 }
 
-#[derive(Clone, Copy, ValueEnum)]
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
 enum ExportFormat {
     PloverJsonl,
+    Jsonl,
+    Csv,
+    Parquet,
+    Graphml,
+    Gexf,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum ExportTable {
+    Events,
+    Entities,
+    Quotes,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -123,8 +148,83 @@ enum Command {
         /// Publication date (YYYY-MM-DD) for inputs that carry none.
         #[arg(long, value_name = "YYYY-MM-DD")]
         published: Option<String>,
+        /// Documents per batch (one store transaction).
+        #[arg(long, default_value_t = 2000)]
+        batch: usize,
+        /// No progress output.
+        #[arg(long, short)]
+        quiet: bool,
     },
-    /// Events in the store, newest first.
+    /// Rebuild the search index (`<db>/index`) from the store, e.g. after it
+    /// was damaged or deleted.
+    Reindex {
+        #[arg(long, default_value = "marsad-data")]
+        db: PathBuf,
+    },
+    /// Full-text search: words match across spellings (hamza, ى/ي, ة/ه,
+    /// diacritics, أمريكا/أميركا), inside clitics (روسيا finds بروسيا) and by
+    /// light stem; "quoted phrases" match exactly; OR between words.
+    Search {
+        query: String,
+        #[arg(long, default_value = "marsad-data")]
+        db: PathBuf,
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        since: Option<String>,
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        until: Option<String>,
+        /// Only articles that mention this entity (id or name; repeatable).
+        #[arg(long, value_name = "ID|NAME")]
+        entity: Vec<String>,
+        /// Only articles with an event of this PLOVER type.
+        #[arg(long = "type", value_name = "PLOVER_TYPE")]
+        kind: Option<String>,
+        /// Only articles of this source (outlet, web host or directory).
+        #[arg(long)]
+        source: Option<String>,
+        /// Show wire copies as results of their own.
+        #[arg(long)]
+        copies: bool,
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+        #[arg(long, value_enum, default_value = "table")]
+        format: TableFormat,
+    },
+    /// One actor: mentions over time, partners with cooperation/conflict,
+    /// its events and its quotations.
+    Actor {
+        /// Entity id (`country:RUS`) or name (Arabic or English).
+        actor: String,
+        #[arg(long, default_value = "marsad-data")]
+        db: PathBuf,
+        #[arg(long, default_value_t = 15)]
+        limit: usize,
+        #[arg(long, value_enum, default_value = "table")]
+        format: TableFormat,
+    },
+    /// Stories (clusters of articles about the same events), largest first.
+    Stories {
+        #[arg(long, default_value = "marsad-data")]
+        db: PathBuf,
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+        /// Only stories with at least this many articles.
+        #[arg(long, default_value_t = 1)]
+        min_articles: usize,
+        /// Also print each story's actor network.
+        #[arg(long)]
+        network: bool,
+        #[arg(long, value_enum, default_value = "table")]
+        format: TableFormat,
+    },
+    /// One story: articles, main actors, actor network, summary, quotations.
+    Story {
+        id: i64,
+        #[arg(long, default_value = "marsad-data")]
+        db: PathBuf,
+        #[arg(long, value_enum, default_value = "table")]
+        format: TableFormat,
+    },
+    /// Events in the store, newest first (wire copies counted once).
     Events {
         #[arg(long, default_value = "marsad-data")]
         db: PathBuf,
@@ -141,6 +241,12 @@ enum Command {
         since: Option<String>,
         #[arg(long, value_name = "YYYY-MM-DD")]
         until: Option<String>,
+        /// Only events of this story.
+        #[arg(long)]
+        story: Option<i64>,
+        /// Include the events of wire copies.
+        #[arg(long)]
+        copies: bool,
         #[arg(long, default_value_t = 50)]
         limit: usize,
         #[arg(long, value_enum, default_value = "table")]
@@ -155,23 +261,43 @@ enum Command {
         #[arg(long, value_enum, default_value = "table")]
         format: TableFormat,
     },
-    /// Quotations in the store, optionally of one speaker (entity id).
+    /// Quotations in the store, optionally of one speaker.
     Quotes {
         #[arg(long, default_value = "marsad-data")]
         db: PathBuf,
-        #[arg(long)]
+        /// Entity id or name.
+        #[arg(long, value_name = "ID|NAME")]
         speaker: Option<String>,
         #[arg(long, default_value_t = 50)]
         limit: usize,
         #[arg(long, value_enum, default_value = "table")]
         format: TableFormat,
     },
-    /// Export events as PLOVER records (one JSON object per line).
+    /// Export: PLOVER JSONL of the given files, or from the store (no
+    /// PATHS): events/entities/quotes as JSONL, CSV or Parquet (`--table`),
+    /// PLOVER JSONL, the actor network as GraphML or GEXF (Gephi); all of the
+    /// corpus or one `--story`.
     Export {
-        /// Files or directories; `-` reads stdin. Default: stdin.
+        /// Files or directories to analyse and export as PLOVER (no store).
         paths: Vec<String>,
         #[arg(long, value_enum, default_value = "plover-jsonl")]
         format: ExportFormat,
+        /// Which rows for jsonl/csv/parquet.
+        #[arg(long, value_enum)]
+        table: Option<ExportTable>,
+        #[arg(long, default_value = "marsad-data")]
+        db: PathBuf,
+        #[arg(long)]
+        story: Option<i64>,
+        /// Include wire copies (rows get a `copy_of` column).
+        #[arg(long)]
+        copies: bool,
+        /// Write here instead of standard output (needed for Parquet).
+        #[arg(long, short)]
+        out: Option<PathBuf>,
+        /// CSV: start with a byte-order mark (Excel then shows Arabic).
+        #[arg(long)]
+        bom: bool,
         /// Publication date (YYYY-MM-DD) for inputs that carry none.
         #[arg(long, value_name = "YYYY-MM-DD")]
         published: Option<String>,
@@ -462,36 +588,45 @@ fn open_existing(db: &std::path::Path) -> Result<marsad_store::Store> {
     })
 }
 
-/// Print query rows as a table (one line each) or a JSON array.
-fn print_rows<T: serde::Serialize>(
-    rows: &[T],
-    format: TableFormat,
-    line: impl Fn(&T) -> String,
-) -> Result<ExitCode> {
-    let stdout = io::stdout();
-    let mut out = BufWriter::new(stdout.lock());
-    match format {
-        TableFormat::Json => {
-            serde_json::to_writer_pretty(&mut out, rows)?;
-            writeln!(out)?;
-        }
-        TableFormat::Table => {
-            for r in rows {
-                writeln!(out, "{}", line(r))?;
-            }
-        }
-    }
-    out.flush()?;
-    Ok(ExitCode::SUCCESS)
-}
-
 /// A real calendar date written exactly `YYYY-MM-DD` (the ingest layer's
 /// date parser decides validity; other spellings it accepts are refused here).
 fn valid_date(s: &str) -> bool {
     marsad_ingest::normalize_date(s).as_deref() == Some(s)
 }
 
+/// Resolve `ID|NAME` to one entity id (the best match present in the store).
+fn one_actor(store: &marsad_store::Store, kb: &Kb, q: &str) -> Result<String> {
+    let ids = queries::resolve_actor(store, kb, q)?;
+    for id in &ids {
+        if !store.timeline(id)?.is_empty() {
+            return Ok(id.clone());
+        }
+    }
+    ids.into_iter()
+        .next()
+        .ok_or_else(|| user(format!("{q:?}: no such actor in the knowledge base or the store")))
+}
+
+fn with_stdout(f: impl FnOnce(&mut BufWriter<io::StdoutLock>) -> Result<()>) -> Result<ExitCode> {
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    f(&mut out)?;
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn output(format: TableFormat, bidi: Bidi) -> queries::Output {
+    match format {
+        TableFormat::Json => queries::Output::Json,
+        TableFormat::Table => queries::Output::Table(bidi),
+    }
+}
+
 fn run(cli: Cli) -> Result<ExitCode> {
+    let bidi = Bidi::from_env(cli.bidi.map(|b| match b {
+        BidiArg::Logical => Bidi::Logical,
+        BidiArg::Visual => Bidi::Visual,
+    }));
     match cli.command {
         Command::Analyze {
             mut paths,
@@ -543,44 +678,41 @@ fn run(cli: Cli) -> Result<ExitCode> {
             kind,
             since,
             until,
+            story,
+            copies,
             limit,
             format,
         } => {
+            for d in [&since, &until].into_iter().flatten() {
+                if !valid_date(d) {
+                    return Err(user(format!("--since/--until {d:?}: expected YYYY-MM-DD")));
+                }
+            }
             let store = open_existing(&db)?;
+            let kb = builtin_kb()?;
+            let one = |q: Option<String>| -> Result<Option<String>> {
+                q.map(|q| one_actor(&store, kb, &q)).transpose()
+            };
             let rows = store.events(&marsad_store::EventFilter {
-                actor,
-                recipient,
-                kind,
+                actor: one(actor)?,
+                recipient: one(recipient)?,
+                kind: kind.map(|k| k.to_uppercase()),
                 since,
                 until,
+                story,
+                copies,
                 limit,
+                ..Default::default()
             })?;
-            print_rows(&rows, format, |r| {
-                format!(
-                    "{:<10}  {:<10} {:<12} {} → {}  [{}; {}]",
-                    r.date.as_deref().unwrap_or("-"),
-                    r.kind,
-                    r.mode.as_deref().unwrap_or("-"),
-                    r.actor.join(" + "),
-                    if r.recipient.is_empty() {
-                        "—".to_string()
-                    } else {
-                        r.recipient.join(" + ")
-                    },
-                    r.doc_id,
-                    r.modality
-                )
-            })
+            let names = queries::Names::new(kb);
+            with_stdout(|out| queries::events(out, &rows, &names, output(format, bidi)))
         }
         Command::Actors { db, limit, format } => {
             let store = open_existing(&db)?;
             let rows = store.actors(limit)?;
-            print_rows(&rows, format, |r| {
-                format!(
-                    "{:>6} articles {:>7} mentions  {:<13} {:<34} {}",
-                    r.documents, r.mentions, r.kind, r.id, r.name
-                )
-            })
+            let names = queries::Names::new(builtin_kb()?)
+                .with_stored(rows.iter().map(|r| (r.id.clone(), r.name.clone())));
+            with_stdout(|out| queries::actors(out, &rows, &names, output(format, bidi)))
         }
         Command::Quotes {
             db,
@@ -589,22 +721,109 @@ fn run(cli: Cli) -> Result<ExitCode> {
             format,
         } => {
             let store = open_existing(&db)?;
+            let kb = builtin_kb()?;
+            let speaker = speaker.map(|q| one_actor(&store, kb, &q)).transpose()?;
             let rows = store.quotes(speaker.as_deref(), limit)?;
-            print_rows(&rows, format, |r| {
-                format!(
-                    "{} [{}]: {}{}  ({})",
-                    r.speaker.as_deref().unwrap_or(&r.speaker_text),
-                    if r.direct { "direct" } else { "indirect" },
-                    r.text,
-                    "",
-                    r.doc_id
-                )
-            })
+            let names = queries::Names::new(kb);
+            with_stdout(|out| queries::quotes(out, &rows, &names, output(format, bidi)))
+        }
+        Command::Actor {
+            actor,
+            db,
+            limit,
+            format,
+        } => {
+            let store = open_existing(&db)?;
+            let kb = builtin_kb()?;
+            let id = one_actor(&store, kb, &actor)?;
+            let names = queries::Names::new(kb);
+            let view = queries::actor_view(&store, &id, limit)?;
+            with_stdout(|out| queries::actor(out, &view, &names, output(format, bidi)))
+        }
+        Command::Stories {
+            db,
+            limit,
+            min_articles,
+            network,
+            format,
+        } => {
+            let store = open_existing(&db)?;
+            let names = queries::Names::new(builtin_kb()?);
+            let views = queries::stories_view(&store, limit, min_articles, network)?;
+            with_stdout(|out| queries::stories(out, &views, &names, output(format, bidi)))
+        }
+        Command::Story { id, db, format } => {
+            let store = open_existing(&db)?;
+            let names = queries::Names::new(builtin_kb()?);
+            let Some(view) = queries::story_view(&store, id)? else {
+                return Err(user(format!(
+                    "no story {id} in {} (`marsad stories` lists them)",
+                    db.display()
+                )));
+            };
+            with_stdout(|out| queries::story(out, &view, &names, output(format, bidi)))
+        }
+        Command::Search {
+            query,
+            db,
+            since,
+            until,
+            entity,
+            kind,
+            source,
+            copies,
+            limit,
+            format,
+        } => {
+            for d in [&since, &until].into_iter().flatten() {
+                if !valid_date(d) {
+                    return Err(user(format!("--since/--until {d:?}: expected YYYY-MM-DD")));
+                }
+            }
+            let store = open_existing(&db)?;
+            let kb = builtin_kb()?;
+            let entity = entity
+                .iter()
+                .map(|q| one_actor(&store, kb, q))
+                .collect::<Result<Vec<_>>>()?;
+            let index = marsad::search::Index::open(&db).map_err(|e| {
+                user(format!("{e}\n(rebuild it with `marsad reindex --db {}`)", db.display()))
+            })?;
+            let q = marsad_search::Query {
+                text: query,
+                since,
+                until,
+                entity,
+                event_type: kind.map(|k| k.to_uppercase()),
+                source,
+                limit: limit.clamp(1, marsad_search::MAX_LIMIT),
+            };
+            let hits = queries::search(&store, &index, &q, copies).map_err(|e| {
+                match e.downcast::<marsad_search::SearchError>() {
+                    Ok(e @ marsad_search::SearchError::Query { .. }) => user(e.to_string()),
+                    Ok(e) => anyhow::Error::new(e),
+                    Err(e) => e,
+                }
+            })?;
+            with_stdout(|out| queries::hits(out, &hits, output(format, bidi)))
+        }
+        Command::Reindex { db } => {
+            let store = open_existing(&db)?;
+            let started = std::time::Instant::now();
+            let (_, n) = marsad::search::Index::rebuild(&db, &store)?;
+            eprintln!(
+                "marsad: reindexed {n} documents in {:.1} s ({})",
+                started.elapsed().as_secs_f64(),
+                marsad::search::index_dir(&db).display()
+            );
+            Ok(ExitCode::SUCCESS)
         }
         Command::Ingest {
             mut paths,
             db,
             published,
+            batch,
+            quiet,
         } => {
             check_inputs(&mut paths, published.as_deref())?;
             let mut store = marsad_store::Store::open(&db).map_err(|e| match e {
@@ -612,73 +831,44 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 other => anyhow::Error::new(other),
             })?;
             let rec = recognizer(true)?;
-            // SaudiNewsNet zips directly, everything else through the reader.
-            let mut inputs = Vec::new();
-            let mut others = Vec::new();
-            for p in &paths {
-                if p.ends_with(".zip") {
-                    match marsad_ingest::saudinewsnet_zip(std::path::Path::new(p)) {
-                        Ok(docs) => inputs.extend(docs.into_iter().map(Ok)),
-                        Err(e) => inputs.push(Err(e)),
-                    }
+            let opts = marsad::ingest::Options {
+                published,
+                batch: batch.max(1),
+                progress: if quiet {
+                    marsad::ingest::Progress::Quiet
                 } else {
-                    others.push(p.clone());
-                }
-            }
-            if !others.is_empty() {
-                inputs.extend(marsad_ingest::read_inputs(&others));
-            }
-            // Batches of documents: analysis on all cores, one writer, one
-            // transaction per batch (memory stays bounded by the batch).
-            const BATCH: usize = 2000;
-            let started = std::time::Instant::now();
-            let total = inputs.len();
-            let mut stats = marsad_store::PutStats::default();
-            let mut failed = 0usize;
-            let mut analysed = 0usize;
-            let mut rest = inputs;
-            while !rest.is_empty() {
-                let tail = rest.split_off(rest.len().min(BATCH));
-                let batch = std::mem::replace(&mut rest, tail);
-                let outcome = analyze::analyze_docs(
-                    batch,
-                    published.as_deref(),
-                    &marsad_text::Options::default(),
-                    Some(&rec),
-                    |msg| eprintln!("marsad: {msg}"),
-                );
-                failed += outcome.errors.len();
-                let docs: Vec<marsad_doc::Document> =
-                    outcome.analyses.into_iter().map(|a| a.doc).collect();
-                analysed += docs.len();
-                let s = store.put(&docs)?;
-                stats.added += s.added;
-                stats.replaced += s.replaced;
-                stats.unchanged += s.unchanged;
-                let secs = started.elapsed().as_secs_f64().max(1e-9);
-                let done = analysed + failed;
-                eprintln!(
-                    "marsad: ingest {done}/{total} inputs, {:.0} articles/s, ETA {:.0} s",
-                    done as f64 / secs,
-                    (total - done) as f64 * secs / done.max(1) as f64
-                );
-            }
+                    marsad::ingest::Progress::auto()
+                },
+            };
+            let r = marsad::ingest::ingest(&mut store, &db, &paths, &rec, &opts)?;
             let counts = store.counts()?;
-            eprintln!(
-                "marsad: {} analysed in {:.1} s: {} added, {} replaced, {} unchanged, {} input(s) failed; store {}: {} documents, {} entity rows, {} events, {} quotes",
-                analysed,
-                started.elapsed().as_secs_f64(),
-                stats.added,
-                stats.replaced,
-                stats.unchanged,
-                failed,
-                db.display(),
-                counts.documents,
-                counts.entities,
-                counts.events,
-                counts.quotes
-            );
-            Ok(if failed == 0 {
+            if !quiet {
+                eprintln!(
+                    "marsad: {} inputs ({:.1} MB) in {:.1} s ({:.0} articles/s, {:.2} MB/s): {} analysed ({} added, {} replaced, {} unchanged), {} skipped unchanged before analysis, {} aliases of stored content, {} failed; {} indexed; placed {} ({} wire copies, {} new stories) in {:.2} s; store {}: {} documents, {} events, {} quotes",
+                    r.inputs,
+                    r.bytes as f64 / 1e6,
+                    r.seconds,
+                    r.inputs as f64 / r.seconds.max(1e-9),
+                    r.bytes as f64 / 1e6 / r.seconds.max(1e-9),
+                    r.analysed,
+                    r.stored.added,
+                    r.stored.replaced,
+                    r.stored.unchanged,
+                    r.skipped,
+                    r.aliases,
+                    r.failed,
+                    r.indexed,
+                    r.place.pending,
+                    r.place.duplicates,
+                    r.place.new_stories,
+                    r.place.seconds,
+                    db.display(),
+                    counts.documents,
+                    counts.events,
+                    counts.quotes
+                );
+            }
+            Ok(if r.failed == 0 {
                 ExitCode::SUCCESS
             } else {
                 ExitCode::from(1)
@@ -686,33 +876,104 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Export {
             mut paths,
-            format: ExportFormat::PloverJsonl,
+            format,
+            table,
+            db,
+            story,
+            copies,
+            out,
+            bom,
             published,
         } => {
-            check_inputs(&mut paths, published.as_deref())?;
-            let rec = recognizer(true)?;
-            let outcome = analyze::analyze_docs(
-                marsad_ingest::read_inputs(&paths),
-                published.as_deref(),
-                &marsad_text::Options::default(),
-                Some(&rec),
-                |msg| eprintln!("marsad: {msg}"),
-            );
-            let coded = marsad::export::today();
-            let stdout = io::stdout();
-            let mut out = BufWriter::new(stdout.lock());
-            for a in &outcome.analyses {
-                for r in marsad::export::plover(&a.doc, rec.kb, &coded) {
-                    serde_json::to_writer(&mut out, &r)?;
-                    out.write_all(b"\n")?;
+            let sink = |out: &Option<PathBuf>| -> Result<Box<dyn Write + Send>> {
+                Ok(match out {
+                    Some(p) => Box::new(BufWriter::new(std::fs::File::create(p).map_err(|e| {
+                        user(format!("{}: cannot create: {e}", p.display()))
+                    })?)),
+                    None => Box::new(BufWriter::new(io::stdout())),
+                })
+            };
+            if !paths.is_empty() {
+                if format != ExportFormat::PloverJsonl {
+                    return Err(user(
+                        "exporting files given as PATHS supports --format plover-jsonl only; ingest them and export from the store for other formats",
+                    ));
+                }
+                check_inputs(&mut paths, published.as_deref())?;
+                let rec = recognizer(true)?;
+                let outcome = analyze::analyze_docs(
+                    marsad_ingest::read_inputs(&paths),
+                    published.as_deref(),
+                    &marsad_text::Options::default(),
+                    Some(&rec),
+                    |msg| eprintln!("marsad: {msg}"),
+                );
+                let coded = marsad::export::today();
+                let mut w = sink(&out)?;
+                for a in &outcome.analyses {
+                    for r in marsad::export::plover(&a.doc, rec.kb, &coded) {
+                        serde_json::to_writer(&mut w, &r)?;
+                        w.write_all(b"\n")?;
+                    }
+                }
+                w.flush()?;
+                return Ok(if outcome.errors.is_empty() {
+                    ExitCode::SUCCESS
+                } else {
+                    ExitCode::from(1)
+                });
+            }
+            let store = open_existing(&db)?;
+            let kb = builtin_kb()?;
+            if let Some(s) = story {
+                if store.story(s)?.is_none() {
+                    return Err(user(format!("no story {s} in {}", db.display())));
                 }
             }
-            out.flush()?;
-            Ok(if outcome.errors.is_empty() {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::from(1)
-            })
+            let names = queries::Names::new(kb);
+            match format {
+                ExportFormat::PloverJsonl => {
+                    let mut w = sink(&out)?;
+                    marsad::export::plover_store(&mut *w, &store, kb, story, copies)?;
+                    w.flush()?;
+                }
+                ExportFormat::Graphml | ExportFormat::Gexf => {
+                    let net = marsad::export::network(&store, story)?;
+                    let label = |id: &str| names.of(id);
+                    let text = if format == ExportFormat::Graphml {
+                        marsad_corpus::network::to_graphml(&net, label)
+                    } else {
+                        marsad_corpus::network::to_gexf(&net, label)
+                    };
+                    let mut w = sink(&out)?;
+                    w.write_all(text.as_bytes())?;
+                    w.flush()?;
+                }
+                ExportFormat::Jsonl | ExportFormat::Csv | ExportFormat::Parquet => {
+                    let Some(table) = table else {
+                        return Err(user("--format jsonl|csv|parquet needs --table events|entities|quotes"));
+                    };
+                    if format == ExportFormat::Parquet && out.is_none() {
+                        return Err(user("--format parquet writes a binary file: give it with --out FILE"));
+                    }
+                    let tf = match format {
+                        ExportFormat::Jsonl => marsad_table::TableFormat::Jsonl,
+                        ExportFormat::Csv => marsad_table::TableFormat::Csv,
+                        _ => marsad_table::TableFormat::Parquet,
+                    };
+                    let which = match table {
+                        ExportTable::Events => marsad::export::Rows::Events,
+                        ExportTable::Entities => marsad::export::Rows::Entities,
+                        ExportTable::Quotes => marsad::export::Rows::Quotes,
+                    };
+                    let w = sink(&out)?;
+                    let n = marsad::export::table(w, tf, bom, &store, which, story, copies)?;
+                    if let Some(p) = &out {
+                        eprintln!("marsad: {n} rows written to {}", p.display());
+                    }
+                }
+            }
+            Ok(ExitCode::SUCCESS)
         }
         Command::Eval {
             cmd: None,

@@ -321,7 +321,7 @@ impl Store {
             tx.execute("DELETE FROM aliases WHERE id = ?1", [&d.id])
                 .map_err(sql)?;
             let json = serde_json::to_string(d).unwrap_or_default();
-            let source = d.source.url.clone().or_else(|| d.source.path.clone());
+            let source = d.source.name();
             tx.execute(
                 "INSERT INTO documents (id, hash, published, title, source, json, raw_hash, signature, features)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
@@ -793,6 +793,11 @@ mod tests {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct EventRow {
     pub doc_id: String,
+    pub published: Option<String>,
+    pub story: Option<i64>,
+    /// The canonical article when this event comes from a wire copy.
+    pub copy_of: Option<String>,
+    pub seq: usize,
     pub date: Option<String>,
     #[serde(rename = "type")]
     pub kind: String,
@@ -832,6 +837,22 @@ pub struct QuoteRow {
     pub direct: bool,
     pub start: Option<usize>,
     pub end: Option<usize>,
+    /// The canonical article when this quotation comes from a wire copy.
+    pub copy_of: Option<String>,
+}
+
+/// One entity of one document, for exports.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct EntityRow {
+    pub doc_id: String,
+    pub published: Option<String>,
+    pub entity_id: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub name: String,
+    pub name_ar: Option<String>,
+    pub mentions: usize,
+    pub copy_of: Option<String>,
 }
 
 /// Filters of the event query (all optional).
@@ -852,11 +873,29 @@ pub struct EventFilter {
 }
 
 impl Store {
-    /// Events matching the filter, newest first.
+    /// Events matching the filter, newest first (at most `f.limit`).
     pub fn events(&self, f: &EventFilter) -> Result<Vec<EventRow>, StoreError> {
+        let mut out = Vec::new();
+        self.for_each_event(
+            &EventFilter {
+                limit: f.limit.max(1),
+                ..f.clone()
+            },
+            |r| out.push(r),
+        )?;
+        Ok(out)
+    }
+
+    /// Events matching the filter, newest first, streamed to `out`
+    /// (`f.limit` 0: all of them).
+    pub fn for_each_event(
+        &self,
+        f: &EventFilter,
+        mut out: impl FnMut(EventRow),
+    ) -> Result<(), StoreError> {
         let mut sql = String::from(
             "SELECT e.doc_id, e.date, e.type, e.mode, e.quad, e.actor, e.recipient, e.modality, e.trigger,
-                    e.location, e.sentence, e.start, e.end, e.rule
+                    e.location, e.sentence, e.start, e.end, e.rule, d.published, d.story, d.dup_of, e.seq
              FROM events e JOIN documents d ON d.id = e.doc_id WHERE 1=1",
         );
         if !f.copies {
@@ -890,16 +929,22 @@ impl Store {
         add(" AND e.type = ?", &f.kind, &mut args);
         add(" AND e.date >= ?", &f.since, &mut args);
         add(" AND e.date <= ?", &f.until, &mut args);
-        sql.push_str(&format!(
-            " ORDER BY e.date DESC, e.doc_id, e.seq LIMIT {}",
-            f.limit.max(1)
-        ));
+        sql.push_str(" ORDER BY e.date DESC, e.doc_id, e.seq");
+        if f.limit > 0 {
+            sql.push_str(&format!(" LIMIT {}", f.limit));
+        }
         let mut st = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
         let split = |s: String| -> Vec<String> { s.split_whitespace().map(String::from).collect() };
-        let rows = st
-            .query_map(rusqlite::params_from_iter(args.iter()), |r| {
+        let mut rows = st
+            .query(rusqlite::params_from_iter(args.iter()))
+            .map_err(|e| self.err(e))?;
+        let row = |r: &rusqlite::Row| -> rusqlite::Result<EventRow> {
                 Ok(EventRow {
                     doc_id: r.get(0)?,
+                    published: r.get(14)?,
+                    story: r.get(15)?,
+                    copy_of: r.get(16)?,
+                    seq: r.get::<_, i64>(17)? as usize,
                     date: r.get(1)?,
                     kind: r.get(2)?,
                     mode: r.get(3)?,
@@ -914,9 +959,11 @@ impl Store {
                     end: r.get::<_, i64>(12)? as usize,
                     rule: r.get(13)?,
                 })
-            })
-            .map_err(|e| self.err(e))?;
-        rows.collect::<Result<Vec<_>, _>>().map_err(|e| self.err(e))
+        };
+        while let Some(r) = rows.next().map_err(|e| self.err(e))? {
+            out(row(r).map_err(|e| self.err(e))?);
+        }
+        Ok(())
     }
 
     /// Actors by the number of documents that mention them.
@@ -943,34 +990,91 @@ impl Store {
         rows.collect::<Result<Vec<_>, _>>().map_err(|e| self.err(e))
     }
 
-    /// Quotations, optionally of one speaker.
+    /// Quotations, optionally of one speaker, newest first (canonical articles).
     pub fn quotes(&self, speaker: Option<&str>, limit: usize) -> Result<Vec<QuoteRow>, StoreError> {
+        let mut out = Vec::new();
+        self.for_each_quote(speaker, false, None, limit.max(1), |q| out.push(q))?;
+        Ok(out)
+    }
+
+    /// Quotations streamed to `out`: of one speaker, of one story, with the
+    /// quotations of wire copies (`copies`); `limit` 0 = all.
+    pub fn for_each_quote(
+        &self,
+        speaker: Option<&str>,
+        copies: bool,
+        story: Option<i64>,
+        limit: usize,
+        mut out: impl FnMut(QuoteRow),
+    ) -> Result<(), StoreError> {
         let mut st = self
             .conn
             .prepare(
-                "SELECT q.doc_id, q.speaker, q.speaker_text, q.text, q.direct, q.cue, q.start, q.end, d.published
+                "SELECT q.doc_id, q.speaker, q.speaker_text, q.text, q.direct, q.cue, q.start, q.end, d.published, d.dup_of
                  FROM quotes q JOIN documents d ON d.id = q.doc_id
-                 WHERE (?1 IS NULL OR q.speaker = ?1) AND d.dup_of IS NULL
-                 ORDER BY d.published DESC, q.doc_id, q.start LIMIT ?2",
+                 WHERE (?1 IS NULL OR q.speaker = ?1) AND (?2 OR d.dup_of IS NULL) AND (?3 IS NULL OR d.story = ?3)
+                 ORDER BY d.published DESC, q.doc_id, q.start LIMIT ?4",
             )
             .map_err(|e| self.err(e))?;
-        let rows = st
-            .query_map(params![speaker, limit.max(1) as i64], |r| {
-                Ok(QuoteRow {
-                    doc_id: r.get(0)?,
-                    speaker: r.get(1)?,
-                    speaker_text: r.get(2)?,
-                    text: r.get(3)?,
-                    direct: r.get::<_, i64>(4)? != 0,
-                    cue: r.get(5)?,
-                    start: r.get::<_, Option<i64>>(6)?.map(|v| v as usize),
-                    end: r.get::<_, Option<i64>>(7)?.map(|v| v as usize),
-                    published: r.get(8)?,
-                })
-            })
+        let lim = if limit == 0 { -1 } else { limit as i64 };
+        let mut rows = st
+            .query(params![speaker, copies, story, lim])
             .map_err(|e| self.err(e))?;
-        rows.collect::<Result<Vec<_>, _>>().map_err(|e| self.err(e))
+        let row = |r: &rusqlite::Row| -> rusqlite::Result<QuoteRow> {
+            Ok(QuoteRow {
+                doc_id: r.get(0)?,
+                speaker: r.get(1)?,
+                speaker_text: r.get(2)?,
+                text: r.get(3)?,
+                direct: r.get::<_, i64>(4)? != 0,
+                cue: r.get(5)?,
+                start: r.get::<_, Option<i64>>(6)?.map(|v| v as usize),
+                end: r.get::<_, Option<i64>>(7)?.map(|v| v as usize),
+                published: r.get(8)?,
+                copy_of: r.get(9)?,
+            })
+        };
+        while let Some(r) = rows.next().map_err(|e| self.err(e))? {
+            out(row(r).map_err(|e| self.err(e))?);
+        }
+        Ok(())
     }
+
+    /// Entity rows (one per document and entity) streamed to `out`.
+    pub fn for_each_entity(
+        &self,
+        copies: bool,
+        story: Option<i64>,
+        mut out: impl FnMut(EntityRow),
+    ) -> Result<(), StoreError> {
+        let mut st = self
+            .conn
+            .prepare(
+                "SELECT e.doc_id, d.published, e.entity_id, e.type, e.name, e.name_ar, e.mentions, d.dup_of
+                 FROM entities e JOIN documents d ON d.id = e.doc_id
+                 WHERE (?1 OR d.dup_of IS NULL) AND (?2 IS NULL OR d.story = ?2)
+                 ORDER BY d.published, e.doc_id, e.entity_id",
+            )
+            .map_err(|e| self.err(e))?;
+        let mut rows = st.query(params![copies, story]).map_err(|e| self.err(e))?;
+        let row = |r: &rusqlite::Row| -> rusqlite::Result<EntityRow> {
+            Ok(EntityRow {
+                doc_id: r.get(0)?,
+                published: r.get(1)?,
+                entity_id: r.get(2)?,
+                kind: r.get(3)?,
+                name: r.get(4)?,
+                name_ar: r.get(5)?,
+                mentions: r.get::<_, i64>(6)? as usize,
+                copy_of: r.get(7)?,
+            })
+        };
+        while let Some(r) = rows.next().map_err(|e| self.err(e))? {
+            out(row(r).map_err(|e| self.err(e))?);
+        }
+        Ok(())
+    }
+
 }
 
 /// A document not yet placed in a story (new, replaced, or from a version-1
@@ -1111,7 +1215,7 @@ impl Store {
             tx.execute(
                 "INSERT INTO stories (id, title, first, last, documents)
                  SELECT ?1, ?2, MIN(published), MAX(published), COUNT(*) FROM documents WHERE story = ?1
-                 ON CONFLICT(id) DO UPDATE SET title = excluded.title, first = excluded.first,
+                 ON CONFLICT(id) DO UPDATE SET title = COALESCE(excluded.title, stories.title), first = excluded.first,
                     last = excluded.last, documents = excluded.documents",
                 params![story, title],
             )
@@ -1227,19 +1331,20 @@ pub struct MonthRow {
 }
 
 impl Store {
-    /// Every stored document (as analysed), canonical and copies, in id
-    /// order; streams. Documents whose JSON no longer parses are reported
+    /// Every stored document (as analysed; wire copies too when `copies`),
+    /// in id order; streams. Documents whose JSON no longer parses are reported
     /// through `bad` (id) and skipped.
     pub fn for_each_document(
         &self,
+        copies: bool,
         mut f: impl FnMut(Document),
         mut bad: impl FnMut(&str),
     ) -> Result<(), StoreError> {
         let mut st = self
             .conn
-            .prepare("SELECT id, json FROM documents ORDER BY id")
+            .prepare("SELECT id, json FROM documents WHERE ?1 OR dup_of IS NULL ORDER BY id")
             .map_err(|e| self.err(e))?;
-        let mut rows = st.query([]).map_err(|e| self.err(e))?;
+        let mut rows = st.query([copies]).map_err(|e| self.err(e))?;
         while let Some(r) = rows.next().map_err(|e| self.err(e))? {
             let id: String = r.get(0).map_err(|e| self.err(e))?;
             let json: String = r.get(1).map_err(|e| self.err(e))?;
@@ -1319,5 +1424,43 @@ impl Store {
             })
             .map_err(|e| self.err(e))?;
         rows.collect::<Result<Vec<_>, _>>().map_err(|e| self.err(e))
+    }
+}
+
+impl Store {
+    /// A story's actors by the number of its canonical articles that
+    /// mention them (knowledge-base entities and new names alike).
+    pub fn story_actors(&self, story: i64, limit: usize) -> Result<Vec<ActorRow>, StoreError> {
+        let mut st = self
+            .conn
+            .prepare(
+                "SELECT e.entity_id, MAX(e.type), MAX(e.name), COUNT(DISTINCT e.doc_id), SUM(e.mentions)
+                 FROM entities e JOIN documents d ON d.id = e.doc_id
+                 WHERE d.story = ?1 AND d.dup_of IS NULL AND e.type NOT IN ('LOCATION', 'OTHER')
+                 GROUP BY e.entity_id ORDER BY COUNT(DISTINCT e.doc_id) DESC, SUM(e.mentions) DESC, e.entity_id
+                 LIMIT ?2",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = st
+            .query_map(params![story, limit.max(1) as i64], |r| {
+                Ok(ActorRow {
+                    id: r.get(0)?,
+                    kind: r.get(1)?,
+                    name: r.get(2)?,
+                    documents: r.get::<_, i64>(3)? as usize,
+                    mentions: r.get::<_, i64>(4)? as usize,
+                })
+            })
+            .map_err(|e| self.err(e))?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(|e| self.err(e))
+    }
+
+    /// The canonical article a document copies, if it is a wire copy.
+    pub fn copy_of(&self, id: &str) -> Result<Option<String>, StoreError> {
+        self.conn
+            .query_row("SELECT dup_of FROM documents WHERE id = ?1", [id], |r| r.get(0))
+            .optional()
+            .map(Option::flatten)
+            .map_err(|e| self.err(e))
     }
 }

@@ -139,33 +139,36 @@ impl Iterator for Inputs {
     fn next(&mut self) -> Option<Self::Item> {
         let (item, id) = self.items.next()?;
         let bytes = item.bytes();
-        Some((bytes, match item {
-            Item::Stdin => {
-                let mut bytes = Vec::new();
-                match std::io::stdin().lock().read_to_end(&mut bytes) {
-                    Ok(_) => read_bytes(&bytes, "-", None),
-                    Err(e) => vec![Err(InputError::new(
-                        STDIN,
-                        None,
-                        ErrorKind::Io(e.to_string()),
-                    ))],
+        Some((
+            bytes,
+            match item {
+                Item::Stdin => {
+                    let mut bytes = Vec::new();
+                    match std::io::stdin().lock().read_to_end(&mut bytes) {
+                        Ok(_) => read_bytes(&bytes, "-", None),
+                        Err(e) => vec![Err(InputError::new(
+                            STDIN,
+                            None,
+                            ErrorKind::Io(e.to_string()),
+                        ))],
+                    }
                 }
-            }
-            Item::Error(e) => vec![Err(e)],
-            Item::File { path, .. } if is_zip(&path) => match saudinewsnet_zip(&path) {
-                Ok(docs) => docs.into_iter().map(Ok).collect(),
-                Err(e) => vec![Err(e)],
+                Item::Error(e) => vec![Err(e)],
+                Item::File { path, .. } if is_zip(&path) => match saudinewsnet_zip(&path) {
+                    Ok(docs) => docs.into_iter().map(Ok).collect(),
+                    Err(e) => vec![Err(e)],
+                },
+                Item::File { path, .. } => {
+                    let mut origin = Origin::named(&path.display().to_string());
+                    origin.id = id;
+                    origin.path = Some(path.clone());
+                    match std::fs::read(&path) {
+                        Ok(bytes) => read_origin(&bytes, &origin, format_of(&path)),
+                        Err(e) => vec![Err(InputError::io(&path, e))],
+                    }
+                }
             },
-            Item::File { path, .. } => {
-                let mut origin = Origin::named(&path.display().to_string());
-                origin.id = id;
-                origin.path = Some(path.clone());
-                match std::fs::read(&path) {
-                    Ok(bytes) => read_origin(&bytes, &origin, format_of(&path)),
-                    Err(e) => vec![Err(InputError::io(&path, e))],
-                }
-            }
-        }))
+        ))
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {

@@ -318,12 +318,8 @@ pub fn table<W: Write + Send>(
         Rows::Entities => ENTITY_COLUMNS,
         Rows::Quotes => QUOTE_COLUMNS,
     };
-    let mut w = TableWriter::with_options(
-        out,
-        format,
-        columns,
-        TableOptions::default().csv_bom(bom),
-    )?;
+    let mut w =
+        TableWriter::with_options(out, format, columns, TableOptions::default().csv_bom(bom))?;
     let mut err: Option<marsad_table::TableError> = None;
     let mut push = |row: Vec<Cell>| {
         if err.is_none() {

@@ -2,8 +2,8 @@
 //! evaluations, shared by the binary and `cargo bench`.
 
 pub mod analyze;
-pub mod display;
 pub mod bench;
+pub mod display;
 pub mod error;
 pub mod eval;
 pub mod export;

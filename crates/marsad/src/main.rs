@@ -602,9 +602,11 @@ fn one_actor(store: &marsad_store::Store, kb: &Kb, q: &str) -> Result<String> {
             return Ok(id.clone());
         }
     }
-    ids.into_iter()
-        .next()
-        .ok_or_else(|| user(format!("{q:?}: no such actor in the knowledge base or the store")))
+    ids.into_iter().next().ok_or_else(|| {
+        user(format!(
+            "{q:?}: no such actor in the knowledge base or the store"
+        ))
+    })
 }
 
 fn with_stdout(f: impl FnOnce(&mut BufWriter<io::StdoutLock>) -> Result<()>) -> Result<ExitCode> {
@@ -787,8 +789,19 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 .map(|q| one_actor(&store, kb, q))
                 .collect::<Result<Vec<_>>>()?;
             let index = marsad::search::Index::open(&db).map_err(|e| {
-                user(format!("{e}\n(rebuild it with `marsad reindex --db {}`)", db.display()))
+                user(format!(
+                    "{e}\n(rebuild it with `marsad reindex --db {}`)",
+                    db.display()
+                ))
             })?;
+            let stored = store.counts()?.documents as u64;
+            let indexed = index.inner().num_docs();
+            if indexed != stored {
+                eprintln!(
+                    "marsad: warning: the search index holds {indexed} of {stored} stored documents; rebuild it with `marsad reindex --db {}`",
+                    db.display()
+                );
+            }
             let q = marsad_search::Query {
                 text: query,
                 since,
@@ -887,9 +900,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
         } => {
             let sink = |out: &Option<PathBuf>| -> Result<Box<dyn Write + Send>> {
                 Ok(match out {
-                    Some(p) => Box::new(BufWriter::new(std::fs::File::create(p).map_err(|e| {
-                        user(format!("{}: cannot create: {e}", p.display()))
-                    })?)),
+                    Some(p) => {
+                        Box::new(BufWriter::new(std::fs::File::create(p).map_err(|e| {
+                            user(format!("{}: cannot create: {e}", p.display()))
+                        })?))
+                    }
                     None => Box::new(BufWriter::new(io::stdout())),
                 })
             };
@@ -951,10 +966,14 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 }
                 ExportFormat::Jsonl | ExportFormat::Csv | ExportFormat::Parquet => {
                     let Some(table) = table else {
-                        return Err(user("--format jsonl|csv|parquet needs --table events|entities|quotes"));
+                        return Err(user(
+                            "--format jsonl|csv|parquet needs --table events|entities|quotes",
+                        ));
                     };
                     if format == ExportFormat::Parquet && out.is_none() {
-                        return Err(user("--format parquet writes a binary file: give it with --out FILE"));
+                        return Err(user(
+                            "--format parquet writes a binary file: give it with --out FILE",
+                        ));
                     }
                     let tf = match format {
                         ExportFormat::Jsonl => marsad_table::TableFormat::Jsonl,

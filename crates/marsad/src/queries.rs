@@ -92,7 +92,14 @@ pub fn events(out: &mut impl Write, rows: &[EventRow], names: &Names, o: Output)
         Output::Table(b) => b,
     };
     let mut t = Table::new(&[
-        "date", "type", "mode", "actor", "→", "recipient", "modality", "article",
+        "date",
+        "type",
+        "mode",
+        "actor",
+        "→",
+        "recipient",
+        "modality",
+        "article",
     ])
     .cap(3, 30)
     .cap(5, 30)
@@ -102,7 +109,10 @@ pub fn events(out: &mut impl Write, rows: &[EventRow], names: &Names, o: Output)
             if ids.is_empty() {
                 "—".into()
             } else {
-                display::join(&ids.iter().map(|i| names.short(i)).collect::<Vec<_>>(), " + ")
+                display::join(
+                    &ids.iter().map(|i| names.short(i)).collect::<Vec<_>>(),
+                    " + ",
+                )
             }
         };
         t.push(vec![
@@ -235,10 +245,18 @@ pub fn tone(score: f32) -> &'static str {
 }
 
 fn network_table(net: &Network, names: &Names, n: usize) -> Table {
-    let mut t = Table::new(&["actor", "→", "recipient", "events", "net score", "", "types"])
-        .cap(0, 28)
-        .cap(2, 28)
-        .cap(6, 60);
+    let mut t = Table::new(&[
+        "actor",
+        "→",
+        "recipient",
+        "events",
+        "net score",
+        "",
+        "types",
+    ])
+    .cap(0, 28)
+    .cap(2, 28)
+    .cap(6, 60);
     for e in top_edges(net, n) {
         t.push(vec![
             names.short(&e.source),
@@ -338,14 +356,22 @@ fn story_head(v: &StoryView, names: &Names) -> String {
         _ => "undated".into(),
     };
     let copies = v.row.documents - v.canonical.min(v.row.documents);
-    let actors: Vec<String> = v.actors.iter().take(6).map(|a| names.short(&a.id)).collect();
+    let actors: Vec<String> = v
+        .actors
+        .iter()
+        .take(6)
+        .map(|a| names.short(&a.id))
+        .collect();
     format!(
         "story {}  {}  {} article(s){}\n  {}\n  actors: {}\n",
         v.row.id,
         span,
         v.canonical,
         if copies > 0 {
-            format!(" + {copies} wire cop{}", if copies == 1 { "y" } else { "ies" })
+            format!(
+                " + {copies} wire cop{}",
+                if copies == 1 { "y" } else { "ies" }
+            )
         } else {
             String::new()
         },
@@ -545,17 +571,38 @@ pub fn actor(out: &mut impl Write, v: &ActorView, names: &Names, o: Output) -> R
         Output::Json => return write_json(out, v),
         Output::Table(b) => b,
     };
-    writeln!(out, "{}", display::line(&format!("{}  {}", v.id, names.of(&v.id)), bidi))?;
+    writeln!(
+        out,
+        "{}",
+        display::line(&format!("{}  {}", v.id, names.of(&v.id)), bidi)
+    )?;
     let total: usize = v.timeline.iter().map(|m| m.documents).sum();
     writeln!(out, "\nMentions over time ({total} articles)")?;
-    let peak = v.timeline.iter().map(|m| m.documents).max().unwrap_or(1).max(1);
+    let peak = v
+        .timeline
+        .iter()
+        .map(|m| m.documents)
+        .max()
+        .unwrap_or(1)
+        .max(1);
     for m in &v.timeline {
         let bar = "█".repeat((m.documents * 40).div_ceil(peak));
-        writeln!(out, "  {}  {:>6} articles {:>7} mentions  {bar}", m.month, m.documents, m.mentions)?;
+        writeln!(
+            out,
+            "  {}  {:>6} articles {:>7} mentions  {bar}",
+            m.month, m.documents, m.mentions
+        )?;
     }
     writeln!(out, "\nPartners (events both ways; net PLOVER score)")?;
-    let mut t = Table::new(&["partner", "events out", "score out", "events in", "score in", "overall"])
-        .cap(0, 40);
+    let mut t = Table::new(&[
+        "partner",
+        "events out",
+        "score out",
+        "events in",
+        "score in",
+        "overall",
+    ])
+    .cap(0, 40);
     for p in &v.partners {
         t.push(vec![
             names.short(&p.id),
@@ -603,11 +650,7 @@ pub fn search(
     let mut out: Vec<SearchHit> = Vec::new();
     let mut at: HashMap<String, usize> = HashMap::new();
     for h in hits {
-        let root = if copies {
-            None
-        } else {
-            store.copy_of(&h.id)?
-        };
+        let root = if copies { None } else { store.copy_of(&h.id)? };
         let key = root.clone().unwrap_or_else(|| h.id.clone());
         match at.get(&key) {
             Some(&i) => out[i].copies.push(h.id),
@@ -634,7 +677,11 @@ fn highlight(snippet: &str, ranges: &[(usize, usize)], bidi: Bidi) -> String {
     let mut s = String::new();
     let mut last = 0;
     for &(a, b) in ranges {
-        if a < last || b > snippet.len() || !snippet.is_char_boundary(a) || !snippet.is_char_boundary(b) {
+        if a < last
+            || b > snippet.len()
+            || !snippet.is_char_boundary(a)
+            || !snippet.is_char_boundary(b)
+        {
             continue;
         }
         s.push_str(&snippet[last..a]);
@@ -667,7 +714,11 @@ pub fn hits(out: &mut impl Write, hits: &[SearchHit], o: Output) -> Result<()> {
             if h.copies.is_empty() {
                 String::new()
             } else {
-                format!("  (+{} wire cop{})", h.copies.len(), if h.copies.len() == 1 { "y" } else { "ies" })
+                format!(
+                    "  (+{} wire cop{})",
+                    h.copies.len(),
+                    if h.copies.len() == 1 { "y" } else { "ies" }
+                )
             }
         );
         writeln!(out, "{head}")?;

@@ -444,5 +444,249 @@ fn ingest_survives_sigkill_and_a_rerun_completes() {
     );
     let store = marsad_store::Store::open(&db).unwrap();
     assert_eq!(store.counts().unwrap().documents, 2500);
+    // Every document placed in a story, the index caught up with the store.
+    assert!(store.pending().unwrap().is_empty());
+    let index = marsad::search::Index::open(&db).unwrap();
+    assert_eq!(index.inner().num_docs(), 2500);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Articles written for these tests (our own words): spelling variants,
+/// clitics, diacritics, a wire copy with changed punctuation and a footer.
+fn corpus_feed(dir: &Path) -> PathBuf {
+    let long = "أعلنت وزارة الخارجية في بيان صدر مساء الثلاثاء أن وفدا رفيع المستوى سيتوجه إلى العاصمة \
+النمساوية الأسبوع المقبل للمشاركة في جولة جديدة من المحادثات حول مستقبل المنطقة، وأوضح البيان أن الوفد \
+سيبحث مع نظرائه سبل وقف القتال وفتح الممرات الإنسانية وتبادل الأسرى، مشيرا إلى أن الجولة السابقة انتهت \
+دون اتفاق بسبب الخلاف على جدول الأعمال وعلى قائمة المدعوين.";
+    let copy = long
+        .replace('،', ",")
+        .replace("الثلاثاء", "الثُّلاثاء")
+        .replace("أن", "ان");
+    let docs = [
+        (
+            "v1",
+            "2015-11-20",
+            "زار وفد من أميركا العاصمة الروسية أمس لبحث التعاون في مكافحة الإرهاب.",
+        ),
+        (
+            "v2",
+            "2015-11-21",
+            "اتصل الرئيس الفرنسي بروسيا وألمانيا لتنسيق المواقف قبل القمة.",
+        ),
+        (
+            "v3",
+            "2015-11-22",
+            "قال المتحدث إن الأمر يتعلّق بأمن المنطقة كلها وليس بدولة واحدة.",
+        ),
+        ("w1", "2015-11-23", long),
+        (
+            "w2",
+            "2015-11-23",
+            &format!("{copy}\nجميع الحقوق محفوظة لوكالة الأنباء"),
+        ),
+    ];
+    let mut lines = String::new();
+    for (id, date, text) in docs {
+        lines.push_str(
+            &serde_json::json!({"id": id, "published": date, "text": text, "source": "test-wire"})
+                .to_string(),
+        );
+        lines.push('\n');
+    }
+    let feed = dir.join("feed.jsonl");
+    std::fs::write(&feed, lines).unwrap();
+    feed
+}
+
+fn run_ok(args: &[&str]) -> (String, String) {
+    let out = marsad().args(args).output().unwrap();
+    let (o, e) = (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    );
+    assert!(out.status.success(), "marsad {args:?} failed: {e}");
+    (o, e)
+}
+
+fn json_ids(stdout: &str) -> Vec<String> {
+    let v: serde_json::Value = serde_json::from_str(stdout).expect("JSON output");
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn corpus_ingest_search_copies_and_reindex() {
+    let dir = tmpdir("corpus");
+    let feed = corpus_feed(&dir);
+    let db = dir.join("db");
+    let (feed, db) = (feed.to_str().unwrap(), db.to_str().unwrap());
+    run_ok(&["ingest", feed, "--db", db, "-q"]);
+    // Search across spellings, inside clitics, with or without diacritics.
+    for (query, want) in [
+        ("أمريكا", "v1"),
+        ("روسيا", "v2"),
+        ("يتعلق", "v3"),
+        ("يتعلّق", "v3"),
+        ("\"الممرات الإنسانية\"", "w1"),
+    ] {
+        let (o, _) = run_ok(&["search", query, "--db", db, "--format", "json"]);
+        let ids = json_ids(&o);
+        assert!(ids.contains(&want.to_string()), "{query}: {ids:?}");
+    }
+    // Filters.
+    let (o, _) = run_ok(&[
+        "search",
+        "روسيا",
+        "--db",
+        db,
+        "--since",
+        "2015-11-22",
+        "--format",
+        "json",
+    ]);
+    assert!(json_ids(&o).is_empty(), "{o}");
+    let (o, _) = run_ok(&[
+        "search",
+        "روسيا",
+        "--db",
+        db,
+        "--source",
+        "test-wire",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(json_ids(&o), ["v2"]);
+    // The wire copy is linked to its original, folded into it in search
+    // results, and its story counts it once.
+    let (o, _) = run_ok(&["search", "الممرات", "--db", db, "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&o).unwrap();
+    assert_eq!(v.as_array().unwrap().len(), 1, "{o}");
+    assert_eq!(v[0]["copies"], serde_json::json!(["w2"]), "{o}");
+    let (o, _) = run_ok(&["stories", "--db", db, "--format", "json"]);
+    let stories: serde_json::Value = serde_json::from_str(&o).unwrap();
+    let wire = stories
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["documents"] == 2)
+        .unwrap_or_else(|| panic!("no story holds the original and its copy: {o}"));
+    assert_eq!(wire["canonical"], 1, "{o}");
+    // A second ingest analyses nothing; changed content replaces.
+    let (_, e) = run_ok(&["ingest", feed, "--db", db]);
+    assert!(
+        e.contains(": 0 analysed") && e.contains("5 skipped unchanged"),
+        "{e}"
+    );
+    // A missing index is noticed; a damaged one is refused with advice; reindex repairs both.
+    let index = Path::new(db).join("index");
+    std::fs::remove_dir_all(&index).unwrap();
+    let (o, e) = run_ok(&["search", "أمريكا", "--db", db, "--format", "json"]);
+    assert!(e.contains("reindex") && json_ids(&o).is_empty(), "{e}");
+    std::fs::write(index.join("garbage.bin"), b"\x00\x01not an index").unwrap();
+    std::fs::remove_file(index.join("meta.json")).ok();
+    let out = marsad()
+        .args(["search", "أمريكا", "--db", db])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("reindex"));
+    run_ok(&["reindex", "--db", db]);
+    let (o, e) = run_ok(&["search", "أمريكا", "--db", db, "--format", "json"]);
+    assert_eq!(json_ids(&o), ["v1"], "{e}");
+    // Exports.
+    let (o, _) = run_ok(&[
+        "export", "--db", db, "--table", "entities", "--format", "csv",
+    ]);
+    assert!(o.starts_with("doc_id,published,entity_id"), "{o}");
+    let pq = dir.join("q.parquet");
+    run_ok(&[
+        "export",
+        "--db",
+        db,
+        "--table",
+        "events",
+        "--format",
+        "parquet",
+        "-o",
+        pq.to_str().unwrap(),
+    ]);
+    assert!(std::fs::read(&pq).unwrap().starts_with(b"PAR1"));
+    let (o, _) = run_ok(&["export", "--db", db, "--format", "gexf"]);
+    assert!(o.contains("<gexf") && o.trim_end().ends_with("</gexf>"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn examples_stories_snapshot() {
+    let dir = tmpdir("stories");
+    let db = dir.join("db");
+    let ex = root().join("examples");
+    let db = db.to_str().unwrap();
+    run_ok(&["ingest", ex.to_str().unwrap(), "--db", db, "-q"]);
+    let (o, _) = run_ok(&["stories", "--db", db, "--network", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&o).unwrap();
+    insta::assert_json_snapshot!("examples-stories", v);
+    let (o, _) = run_ok(&["actor", "Turkey", "--db", db, "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&o).unwrap();
+    assert_eq!(v["id"], "country:TUR");
+    assert!(
+        v["partners"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["id"] == "country:RUS" && p["tone"] == "conflict"),
+        "{o}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn seeds_form_the_coalition_story() {
+    let Some(seeds) = seeds_dir() else { return };
+    let dir = tmpdir("seed-stories");
+    let mut feed = String::new();
+    for (file, date) in seed_dates(&seeds) {
+        let text = std::fs::read_to_string(seeds.join(&file)).unwrap();
+        let id = file.trim_end_matches(".txt");
+        feed.push_str(&serde_json::json!({"id": id, "text": text, "published": date}).to_string());
+        feed.push('\n');
+    }
+    let f = dir.join("seeds.jsonl");
+    std::fs::write(&f, feed).unwrap();
+    let db = dir.join("db");
+    let db = db.to_str().unwrap();
+    run_ok(&["ingest", f.to_str().unwrap(), "--db", db, "-q"]);
+    let (o, _) = run_ok(&["stories", "--db", db, "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&o).unwrap();
+    let top = &v[0];
+    let id = top["id"].as_i64().unwrap().to_string();
+    let (o, _) = run_ok(&["story", &id, "--db", db, "--format", "json"]);
+    let story: serde_json::Value = serde_json::from_str(&o).unwrap();
+    let mut members: Vec<String> = story["articles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["id"].as_str().unwrap()[..3].to_string())
+        .collect();
+    members.sort();
+    assert_eq!(members, ["000", "001", "002", "003"], "{o}");
+    let actors: Vec<&str> = story["actors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .take(8)
+        .map(|a| a["id"].as_str().unwrap())
+        .collect();
+    for want in ["country:RUS", "country:TUR", "country:USA", "country:FRA"] {
+        assert!(
+            actors.contains(&want),
+            "{want} not among the main actors {actors:?}"
+        );
+    }
+    let summary = story["summary"].as_array().unwrap();
+    assert!((3..=5).contains(&summary.len()), "{o}");
     let _ = std::fs::remove_dir_all(&dir);
 }

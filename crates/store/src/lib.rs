@@ -410,11 +410,9 @@ impl Store {
     pub fn seen(&self, id: &str, raw_hash: &str) -> Result<Seen, StoreError> {
         let same: Option<String> = self
             .conn
-            .query_row(
-                "SELECT raw_hash FROM documents WHERE id = ?1",
-                [id],
-                |r| r.get(0),
-            )
+            .query_row("SELECT raw_hash FROM documents WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })
             .optional()
             .map_err(|e| self.err(e))?
             .flatten();
@@ -939,26 +937,26 @@ impl Store {
             .query(rusqlite::params_from_iter(args.iter()))
             .map_err(|e| self.err(e))?;
         let row = |r: &rusqlite::Row| -> rusqlite::Result<EventRow> {
-                Ok(EventRow {
-                    doc_id: r.get(0)?,
-                    published: r.get(14)?,
-                    story: r.get(15)?,
-                    copy_of: r.get(16)?,
-                    seq: r.get::<_, i64>(17)? as usize,
-                    date: r.get(1)?,
-                    kind: r.get(2)?,
-                    mode: r.get(3)?,
-                    quad: r.get::<_, i64>(4)? as u8,
-                    actor: split(r.get(5)?),
-                    recipient: split(r.get(6)?),
-                    modality: r.get(7)?,
-                    trigger: r.get(8)?,
-                    location: r.get(9)?,
-                    sentence: r.get::<_, i64>(10)? as usize,
-                    start: r.get::<_, i64>(11)? as usize,
-                    end: r.get::<_, i64>(12)? as usize,
-                    rule: r.get(13)?,
-                })
+            Ok(EventRow {
+                doc_id: r.get(0)?,
+                published: r.get(14)?,
+                story: r.get(15)?,
+                copy_of: r.get(16)?,
+                seq: r.get::<_, i64>(17)? as usize,
+                date: r.get(1)?,
+                kind: r.get(2)?,
+                mode: r.get(3)?,
+                quad: r.get::<_, i64>(4)? as u8,
+                actor: split(r.get(5)?),
+                recipient: split(r.get(6)?),
+                modality: r.get(7)?,
+                trigger: r.get(8)?,
+                location: r.get(9)?,
+                sentence: r.get::<_, i64>(10)? as usize,
+                start: r.get::<_, i64>(11)? as usize,
+                end: r.get::<_, i64>(12)? as usize,
+                rule: r.get(13)?,
+            })
         };
         while let Some(r) = rows.next().map_err(|e| self.err(e))? {
             out(row(r).map_err(|e| self.err(e))?);
@@ -1074,7 +1072,6 @@ impl Store {
         }
         Ok(())
     }
-
 }
 
 /// A document not yet placed in a story (new, replaced, or from a version-1
@@ -1458,7 +1455,9 @@ impl Store {
     /// The canonical article a document copies, if it is a wire copy.
     pub fn copy_of(&self, id: &str) -> Result<Option<String>, StoreError> {
         self.conn
-            .query_row("SELECT dup_of FROM documents WHERE id = ?1", [id], |r| r.get(0))
+            .query_row("SELECT dup_of FROM documents WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })
             .optional()
             .map(Option::flatten)
             .map_err(|e| self.err(e))

@@ -109,15 +109,33 @@ fn main() {
     let stories = c.stories();
     let mut sizes: Vec<usize> = stories.iter().map(|s| s.docs.len()).collect();
     sizes.sort_unstable();
-    let buckets = [(1, 1), (2, 2), (3, 5), (6, 10), (11, 20), (21, 50), (51, usize::MAX)];
+    let buckets = [
+        (1, 1),
+        (2, 2),
+        (3, 5),
+        (6, 10),
+        (11, 20),
+        (21, 50),
+        (51, usize::MAX),
+    ];
     let mut line = String::from("story sizes:");
     for (lo, hi) in buckets {
         let n = sizes.iter().filter(|&&s| s >= lo && s <= hi).count();
         let docs_in: usize = sizes.iter().filter(|&&s| s >= lo && s <= hi).sum();
-        line += &format!(" [{lo}-{}]: {n} ({docs_in} docs)", if hi == usize::MAX { "∞".into() } else { hi.to_string() });
+        line += &format!(
+            " [{lo}-{}]: {n} ({docs_in} docs)",
+            if hi == usize::MAX {
+                "∞".into()
+            } else {
+                hi.to_string()
+            }
+        );
     }
     println!("{line}");
-    println!("largest: {:?}", sizes.iter().rev().take(10).collect::<Vec<_>>());
+    println!(
+        "largest: {:?}",
+        sizes.iter().rev().take(10).collect::<Vec<_>>()
+    );
     let multi: Vec<_> = stories.iter().filter(|s| s.docs.len() >= 3).collect();
     println!("{} stories with ≥ 3 documents", multi.len());
 

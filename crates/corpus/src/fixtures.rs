@@ -14,24 +14,44 @@ pub type Article = (
 );
 
 const SUMMIT_ENTS: &[(&str, EntityType, &[&str])] = &[
-    ("org:arab-league", EntityType::Organization, &["الجامعة العربية", "جامعة الدول العربية"]),
+    (
+        "org:arab-league",
+        EntityType::Organization,
+        &["الجامعة العربية", "جامعة الدول العربية"],
+    ),
     ("place:riyadh", EntityType::Location, &["الرياض"]),
     ("country:SAU", EntityType::Country, &["السعودية", "المملكة"]),
     ("country:EGY", EntityType::Country, &["مصر", "المصري"]),
     ("country:JOR", EntityType::Country, &["الأردن", "الأردني"]),
-    ("person:ahmed-aboul-gheit", EntityType::Person, &["أحمد أبو الغيط", "أبو الغيط"]),
+    (
+        "person:ahmed-aboul-gheit",
+        EntityType::Person,
+        &["أحمد أبو الغيط", "أبو الغيط"],
+    ),
 ];
 
 const QUAKE_ENTS: &[(&str, EntityType, &[&str])] = &[
-    ("country:TUR", EntityType::Country, &["تركيا", "التركية", "التركي"]),
+    (
+        "country:TUR",
+        EntityType::Country,
+        &["تركيا", "التركية", "التركي"],
+    ),
     ("place:malatya", EntityType::Location, &["ملاطية"]),
     ("new:organization:افاد", EntityType::Organization, &["آفاد"]),
     ("country:SAU", EntityType::Country, &["السعودية", "المملكة"]),
 ];
 
 const FINAL_ENTS: &[(&str, EntityType, &[&str])] = &[
-    ("new:organization:الهلال", EntityType::Organization, &["الهلال"]),
-    ("new:organization:الاتحاد", EntityType::Organization, &["الاتحاد"]),
+    (
+        "new:organization:الهلال",
+        EntityType::Organization,
+        &["الهلال"],
+    ),
+    (
+        "new:organization:الاتحاد",
+        EntityType::Organization,
+        &["الاتحاد"],
+    ),
     ("place:jeddah", EntityType::Location, &["جدة"]),
     ("country:SAU", EntityType::Country, &["السعودية"]),
 ];

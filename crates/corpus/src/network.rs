@@ -39,8 +39,22 @@ pub const PLOVER_SCORES_TSV: (&str, &str) = (
 
 /// The PLOVER event types.
 pub const PLOVER_TYPES: [&str; 16] = [
-    "AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST", "ACCUSE",
-    "REJECT", "SANCTION", "THREATEN", "PROTEST", "MOBILIZE", "COERCE", "ASSAULT",
+    "AGREE",
+    "CONSULT",
+    "SUPPORT",
+    "CONCEDE",
+    "COOPERATE",
+    "AID",
+    "RETREAT",
+    "REQUEST",
+    "ACCUSE",
+    "REJECT",
+    "SANCTION",
+    "THREATEN",
+    "PROTEST",
+    "MOBILIZE",
+    "COERCE",
+    "ASSAULT",
 ];
 
 /// Event scores by type and mode.
@@ -94,7 +108,11 @@ impl ScoreTable {
                 .parse()
                 .ok()
                 .filter(|s: &f32| (-10.0..=10.0).contains(s))
-                .ok_or_else(|| err(format!("score must be a number from -10 to 10, got {score:?}")))?;
+                .ok_or_else(|| {
+                    err(format!(
+                        "score must be a number from -10 to 10, got {score:?}"
+                    ))
+                })?;
             let modes = scores.entry(kind.to_string()).or_default();
             if modes.insert(mode.to_string(), score).is_some() {
                 return Err(err(format!("{kind} {mode} is listed twice")));
@@ -118,8 +136,9 @@ impl ScoreTable {
         static T: OnceLock<ScoreTable> = OnceLock::new();
         T.get_or_init(|| {
             let (f, t) = PLOVER_SCORES_TSV;
-            ScoreTable::parse(f, t)
-                .unwrap_or_else(|e| panic!("built-in PLOVER scores are invalid (a build defect): {e}"))
+            ScoreTable::parse(f, t).unwrap_or_else(|e| {
+                panic!("built-in PLOVER scores are invalid (a build defect): {e}")
+            })
         })
     }
 
@@ -269,25 +288,26 @@ impl Network {
                     if a == r {
                         continue;
                     }
-                    let (e, docs) = edges
-                        .entry((a.to_string(), r.to_string()))
-                        .or_insert_with(|| {
-                            (
-                                Edge {
-                                    source: a.to_string(),
-                                    target: r.to_string(),
-                                    counts: BTreeMap::new(),
-                                    events: 0,
-                                    negated: 0,
-                                    future: 0,
-                                    possible: 0,
-                                    score_sum: 0.0,
-                                    score_mean: 0.0,
-                                    docs: 0,
-                                },
-                                BTreeSet::new(),
-                            )
-                        });
+                    let (e, docs) =
+                        edges
+                            .entry((a.to_string(), r.to_string()))
+                            .or_insert_with(|| {
+                                (
+                                    Edge {
+                                        source: a.to_string(),
+                                        target: r.to_string(),
+                                        counts: BTreeMap::new(),
+                                        events: 0,
+                                        negated: 0,
+                                        future: 0,
+                                        possible: 0,
+                                        score_sum: 0.0,
+                                        score_mean: 0.0,
+                                        docs: 0,
+                                    },
+                                    BTreeSet::new(),
+                                )
+                            });
                     docs.insert(ev.doc_id.clone());
                     match ev.modality {
                         Modality::Asserted => {
@@ -438,11 +458,17 @@ pub fn to_graphml(net: &Network, label: impl Fn(&str) -> String) -> String {
     );
     o.push_str("  <key id=\"label\" for=\"node\" attr.name=\"label\" attr.type=\"string\"/>\n");
     for k in NODE_ATTRS {
-        let _ = writeln!(o, "  <key id=\"{k}\" for=\"node\" attr.name=\"{k}\" attr.type=\"int\"/>");
+        let _ = writeln!(
+            o,
+            "  <key id=\"{k}\" for=\"node\" attr.name=\"{k}\" attr.type=\"int\"/>"
+        );
     }
     o.push_str("  <key id=\"weight\" for=\"edge\" attr.name=\"weight\" attr.type=\"double\"/>\n");
     for (k, t) in EDGE_ATTRS {
-        let _ = writeln!(o, "  <key id=\"{k}\" for=\"edge\" attr.name=\"{k}\" attr.type=\"{t}\"/>");
+        let _ = writeln!(
+            o,
+            "  <key id=\"{k}\" for=\"edge\" attr.name=\"{k}\" attr.type=\"{t}\"/>"
+        );
     }
     for (i, k) in kinds.iter().enumerate() {
         let _ = writeln!(
@@ -454,7 +480,11 @@ pub fn to_graphml(net: &Network, label: impl Fn(&str) -> String) -> String {
     o.push_str("  <graph id=\"G\" edgedefault=\"directed\">\n");
     for n in &net.nodes {
         let _ = writeln!(o, "    <node id=\"{}\">", xml_escape(&n.id));
-        let _ = writeln!(o, "      <data key=\"label\">{}</data>", xml_escape(&label(&n.id)));
+        let _ = writeln!(
+            o,
+            "      <data key=\"label\">{}</data>",
+            xml_escape(&label(&n.id))
+        );
         for (k, v) in node_attrs(n) {
             let _ = writeln!(o, "      <data key=\"{k}\">{v}</data>");
         }
@@ -507,11 +537,18 @@ pub fn to_gexf(net: &Network, label: impl Fn(&str) -> String) -> String {
     o.push_str("  <graph defaultedgetype=\"directed\" mode=\"static\">\n");
     o.push_str("    <attributes class=\"node\">\n");
     for k in NODE_ATTRS {
-        let _ = writeln!(o, "      <attribute id=\"{k}\" title=\"{k}\" type=\"integer\"/>");
+        let _ = writeln!(
+            o,
+            "      <attribute id=\"{k}\" title=\"{k}\" type=\"integer\"/>"
+        );
     }
     o.push_str("    </attributes>\n    <attributes class=\"edge\">\n");
     for (k, t) in EDGE_ATTRS {
-        let _ = writeln!(o, "      <attribute id=\"{k}\" title=\"{k}\" type=\"{}\"/>", gexf_type(t));
+        let _ = writeln!(
+            o,
+            "      <attribute id=\"{k}\" title=\"{k}\" type=\"{}\"/>",
+            gexf_type(t)
+        );
     }
     for (i, k) in kinds.iter().enumerate() {
         let _ = writeln!(
@@ -609,7 +646,11 @@ mod tests {
             ("AGREE\t*\t2.5\nAGREE\tVisit\t1\n", 2, "mode"),
             ("AGREE\t*\tx\n", 1, "number"),
             ("AGREE\t*\t11\n", 1, "number"),
-            ("type\tmode\tscore\nAGREE\t*\t1\n\nAGREE\t*\t2\n", 4, "twice"),
+            (
+                "type\tmode\tscore\nAGREE\t*\t1\n\nAGREE\t*\t2\n",
+                4,
+                "twice",
+            ),
             ("AGREE\t*\t1\nASSAULT\taerial\t-9.5\n", 2, "no `*`"),
         ];
         for (text, line, msg) in cases {
@@ -622,7 +663,14 @@ mod tests {
         assert_eq!(t.score("AGREE", None), 0.0);
     }
 
-    fn ev(doc: &str, a: &[&str], r: &[&str], kind: &str, mode: Option<&str>, m: Modality) -> NetEvent {
+    fn ev(
+        doc: &str,
+        a: &[&str],
+        r: &[&str],
+        kind: &str,
+        mode: Option<&str>,
+        m: Modality,
+    ) -> NetEvent {
         NetEvent {
             doc_id: doc.into(),
             actor: a.iter().map(|s| s.to_string()).collect(),
@@ -636,15 +684,71 @@ mod tests {
     fn sample() -> Vec<NetEvent> {
         use Modality::*;
         vec![
-            ev("d1", &["country:TUR"], &["country:RUS"], "ASSAULT", Some("aerial"), Asserted),
-            ev("d1", &["country:RUS"], &["country:TUR"], "THREATEN", None, Asserted),
-            ev("d2", &["country:TUR"], &["country:RUS"], "CONSULT", Some("phone"), Asserted),
-            ev("d2", &["country:RUS", "country:FRA", "country:RUS"], &["group:isis"], "ASSAULT", None, Asserted),
-            ev("d3", &["country:TUR"], &["country:RUS"], "ASSAULT", None, Negated),
-            ev("d3", &["country:RUS"], &["country:TUR"], "SANCTION", None, Future),
+            ev(
+                "d1",
+                &["country:TUR"],
+                &["country:RUS"],
+                "ASSAULT",
+                Some("aerial"),
+                Asserted,
+            ),
+            ev(
+                "d1",
+                &["country:RUS"],
+                &["country:TUR"],
+                "THREATEN",
+                None,
+                Asserted,
+            ),
+            ev(
+                "d2",
+                &["country:TUR"],
+                &["country:RUS"],
+                "CONSULT",
+                Some("phone"),
+                Asserted,
+            ),
+            ev(
+                "d2",
+                &["country:RUS", "country:FRA", "country:RUS"],
+                &["group:isis"],
+                "ASSAULT",
+                None,
+                Asserted,
+            ),
+            ev(
+                "d3",
+                &["country:TUR"],
+                &["country:RUS"],
+                "ASSAULT",
+                None,
+                Negated,
+            ),
+            ev(
+                "d3",
+                &["country:RUS"],
+                &["country:TUR"],
+                "SANCTION",
+                None,
+                Future,
+            ),
             ev("d3", &["country:USA"], &[], "COOPERATE", None, Asserted),
-            ev("d3", &["country:USA"], &["country:USA"], "SUPPORT", None, Asserted),
-            ev("d4", &[], &["group:isis"], "ACCUSE", Some("allege"), Possible),
+            ev(
+                "d3",
+                &["country:USA"],
+                &["country:USA"],
+                "SUPPORT",
+                None,
+                Asserted,
+            ),
+            ev(
+                "d4",
+                &[],
+                &["group:isis"],
+                "ACCUSE",
+                Some("allege"),
+                Possible,
+            ),
         ]
     }
 
@@ -652,8 +756,21 @@ mod tests {
     fn aggregation() {
         let net = Network::build(&sample());
         let ids: Vec<&str> = net.nodes.iter().map(|n| n.id.as_str()).collect();
-        assert_eq!(ids, ["country:FRA", "country:RUS", "country:TUR", "country:USA", "group:isis"]);
-        let pairs: Vec<(&str, &str)> = net.edges.iter().map(|e| (e.source.as_str(), e.target.as_str())).collect();
+        assert_eq!(
+            ids,
+            [
+                "country:FRA",
+                "country:RUS",
+                "country:TUR",
+                "country:USA",
+                "group:isis"
+            ]
+        );
+        let pairs: Vec<(&str, &str)> = net
+            .edges
+            .iter()
+            .map(|e| (e.source.as_str(), e.target.as_str()))
+            .collect();
         assert_eq!(
             pairs,
             [
@@ -680,11 +797,22 @@ mod tests {
 
         let n = |id| net.node(id).unwrap().clone();
         let rus = n("country:RUS");
-        assert_eq!((rus.as_actor, rus.as_recipient, rus.unasserted, rus.degree), (2, 2, 2, 2));
+        assert_eq!(
+            (rus.as_actor, rus.as_recipient, rus.unasserted, rus.degree),
+            (2, 2, 2, 2)
+        );
         let usa = n("country:USA");
         assert_eq!((usa.as_actor, usa.as_recipient, usa.degree), (2, 1, 0));
         let isis = n("group:isis");
-        assert_eq!((isis.as_actor, isis.as_recipient, isis.unasserted, isis.degree), (0, 1, 1, 2));
+        assert_eq!(
+            (
+                isis.as_actor,
+                isis.as_recipient,
+                isis.unasserted,
+                isis.degree
+            ),
+            (0, 1, 1, 2)
+        );
         assert_eq!(net.kinds(), ["ASSAULT", "CONSULT", "THREATEN"]);
         assert_eq!(Network::build(&[]), Network::default());
     }
@@ -711,7 +839,10 @@ mod tests {
         assert_eq!(evs.len(), 1);
         assert_eq!(evs[0].doc_id, d.id);
         let net = Network::build(&evs);
-        assert_eq!(net.edge("country:EGY", "country:SAU").unwrap().score_sum, 4.0);
+        assert_eq!(
+            net.edge("country:EGY", "country:SAU").unwrap().score_sum,
+            4.0
+        );
     }
 
     #[test]
@@ -739,7 +870,14 @@ mod tests {
             Some("demo"),
             Modality::Asserted,
         ));
-        evs.push(ev("d6", &["a"], &["b"], "WEIRD&<TYPE>", None, Modality::Asserted));
+        evs.push(ev(
+            "d6",
+            &["a"],
+            &["b"],
+            "WEIRD&<TYPE>",
+            None,
+            Modality::Asserted,
+        ));
         Network::build(&evs)
     }
 
@@ -754,21 +892,43 @@ mod tests {
         let doc = roxmltree::Document::parse(&xml).unwrap_or_else(|e| panic!("{e}\n{xml}"));
         let root = doc.root_element();
         assert_eq!(root.tag_name().name(), "graphml");
-        let nodes: Vec<_> = root.descendants().filter(|n| n.has_tag_name("node")).collect();
-        let edges: Vec<_> = root.descendants().filter(|n| n.has_tag_name("edge")).collect();
-        assert_eq!((nodes.len(), edges.len()), (net.nodes.len(), net.edges.len()));
+        let nodes: Vec<_> = root
+            .descendants()
+            .filter(|n| n.has_tag_name("node"))
+            .collect();
+        let edges: Vec<_> = root
+            .descendants()
+            .filter(|n| n.has_tag_name("edge"))
+            .collect();
+        assert_eq!(
+            (nodes.len(), edges.len()),
+            (net.nodes.len(), net.edges.len())
+        );
         let ids: Vec<&str> = nodes.iter().filter_map(|n| n.attribute("id")).collect();
         assert!(ids.contains(&"new:person:<\"O'Brien\" & co>"), "{ids:?}");
-        let o = nodes.iter().find(|n| n.attribute("id") == Some("new:person:<\"O'Brien\" & co>")).unwrap();
-        let lab = o.children().find(|c| c.attribute("key") == Some("label")).unwrap();
-        assert_eq!(lab.text(), Some("new:person:<\"O'Brien\" & co> «تسمية» & <label>"));
+        let o = nodes
+            .iter()
+            .find(|n| n.attribute("id") == Some("new:person:<\"O'Brien\" & co>"))
+            .unwrap();
+        let lab = o
+            .children()
+            .find(|c| c.attribute("key") == Some("label"))
+            .unwrap();
+        assert_eq!(
+            lab.text(),
+            Some("new:person:<\"O'Brien\" & co> «تسمية» & <label>")
+        );
         // Every edge's endpoints are declared nodes.
         for e in &edges {
             assert!(ids.contains(&e.attribute("source").unwrap()));
             assert!(ids.contains(&e.attribute("target").unwrap()));
         }
         // Every data key is declared.
-        let keys: Vec<&str> = root.children().filter(|n| n.has_tag_name("key")).filter_map(|n| n.attribute("id")).collect();
+        let keys: Vec<&str> = root
+            .children()
+            .filter(|n| n.has_tag_name("key"))
+            .filter_map(|n| n.attribute("id"))
+            .collect();
         for d in root.descendants().filter(|n| n.has_tag_name("data")) {
             assert!(keys.contains(&d.attribute("key").unwrap()));
         }
@@ -776,7 +936,11 @@ mod tests {
             .iter()
             .find(|e| e.attribute("source") == Some("country:TUR"))
             .unwrap();
-        let val = |k: &str| tr.children().find(|c| c.attribute("key") == Some(k)).and_then(|c| c.text());
+        let val = |k: &str| {
+            tr.children()
+                .find(|c| c.attribute("key") == Some(k))
+                .and_then(|c| c.text())
+        };
         assert_eq!(val("score_sum"), Some("-7"));
         assert_eq!(val("weight"), Some("3"));
     }
@@ -792,12 +956,24 @@ mod tests {
         assert_eq!(root.attribute("version"), Some("1.3"));
         let graph = root.children().find(|n| n.has_tag_name("graph")).unwrap();
         assert_eq!(graph.attribute("defaultedgetype"), Some("directed"));
-        let nodes: Vec<_> = root.descendants().filter(|n| n.has_tag_name("node")).collect();
-        let edges: Vec<_> = root.descendants().filter(|n| n.has_tag_name("edge")).collect();
-        assert_eq!((nodes.len(), edges.len()), (net.nodes.len(), net.edges.len()));
+        let nodes: Vec<_> = root
+            .descendants()
+            .filter(|n| n.has_tag_name("node"))
+            .collect();
+        let edges: Vec<_> = root
+            .descendants()
+            .filter(|n| n.has_tag_name("edge"))
+            .collect();
+        assert_eq!(
+            (nodes.len(), edges.len()),
+            (net.nodes.len(), net.edges.len())
+        );
         for n in &nodes {
             let id = n.attribute("id").unwrap();
-            assert_eq!(n.attribute("label").unwrap(), label(id).replace('\u{1}', "\u{FFFD}"));
+            assert_eq!(
+                n.attribute("label").unwrap(),
+                label(id).replace('\u{1}', "\u{FFFD}")
+            );
         }
         let attr_ids: Vec<&str> = root
             .descendants()

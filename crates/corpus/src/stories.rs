@@ -595,7 +595,15 @@ impl Clusterer {
     }
 
     /// Similarity of a member against a story (the formula of the module doc).
-    fn combine(&self, has_ent: bool, has_terms: bool, ent_dot: f64, term_dot: f64, s: &Story, actors: u32) -> f32 {
+    fn combine(
+        &self,
+        has_ent: bool,
+        has_terms: bool,
+        ent_dot: f64,
+        term_dot: f64,
+        s: &Story,
+        actors: u32,
+    ) -> f32 {
         let p = &self.params;
         let alpha = match (has_ent, has_terms) {
             (true, true) => p.entity_weight as f64,
@@ -603,8 +611,16 @@ impl Clusterer {
             (false, true) => 0.0,
             (false, false) => return 0.0,
         };
-        let ce = if s.ent_norm2 > 0.0 { ent_dot / s.ent_norm2.sqrt() } else { 0.0 };
-        let ct = if s.term_norm2 > 0.0 { term_dot / s.term_norm2.sqrt() } else { 0.0 };
+        let ce = if s.ent_norm2 > 0.0 {
+            ent_dot / s.ent_norm2.sqrt()
+        } else {
+            0.0
+        };
+        let ct = if s.term_norm2 > 0.0 {
+            term_dot / s.term_norm2.sqrt()
+        } else {
+            0.0
+        };
         let bonus = (actors as f32 * p.actor_bonus).min(p.max_actor_bonus);
         (alpha * ce + (1.0 - alpha) * ct) as f32 + bonus
     }
@@ -634,7 +650,11 @@ impl Clusterer {
                 }
                 a.stamp = stamp;
                 if a.doc != doc_stamp {
-                    *a = Acc { doc: doc_stamp, stamp, ..Acc::default() };
+                    *a = Acc {
+                        doc: doc_stamp,
+                        stamp,
+                        ..Acc::default()
+                    };
                     touched.push(si);
                 }
                 let c = stories[si as usize].ent.get(&k).copied().unwrap_or(0.0);
@@ -657,7 +677,11 @@ impl Clusterer {
                 }
                 a.stamp = stamp;
                 if a.doc != doc_stamp {
-                    *a = Acc { doc: doc_stamp, stamp, ..Acc::default() };
+                    *a = Acc {
+                        doc: doc_stamp,
+                        stamp,
+                        ..Acc::default()
+                    };
                     touched.push(si);
                 }
                 let c = stories[si as usize].terms.get(&k).copied().unwrap_or(0.0);
@@ -671,7 +695,14 @@ impl Clusterer {
                 continue;
             }
             let a = acc[si as usize];
-            let sim = self.combine(!m.ent.is_empty(), !m.terms.is_empty(), a.ent, a.term, s, a.actors);
+            let sim = self.combine(
+                !m.ent.is_empty(),
+                !m.terms.is_empty(),
+                a.ent,
+                a.term,
+                s,
+                a.actors,
+            );
             let better = match best {
                 None => true,
                 Some((bs, bi)) => sim > bs || (sim == bs && si < bi),
@@ -710,7 +741,10 @@ impl Clusterer {
     /// First and last publication day of the dated members.
     pub fn span(&self, id: StoryId) -> Option<(i32, i32)> {
         let s = self.story(id)?;
-        let days = s.members.iter().filter_map(|&m| self.members[m as usize].day);
+        let days = s
+            .members
+            .iter()
+            .filter_map(|&m| self.members[m as usize].day);
         let (lo, hi) = days.fold((i32::MAX, i32::MIN), |(lo, hi), d| (lo.min(d), hi.max(d)));
         (lo <= hi).then_some((lo, hi))
     }
@@ -722,7 +756,9 @@ impl Clusterer {
         let mut best: Option<(f32, &str)> = None;
         for &mi in &s.members {
             let m = &self.members[mi as usize];
-            let Some(t) = m.title.as_deref() else { continue };
+            let Some(t) = m.title.as_deref() else {
+                continue;
+            };
             let sim = self.combine(
                 !m.ent.is_empty(),
                 !m.terms.is_empty(),
@@ -829,7 +865,10 @@ mod tests {
         assert_eq!(f.id, "quake-1");
         assert_eq!(f.day, day_number("2024-03-02"));
         let ids: Vec<&str> = f.entities.iter().map(|e| e.0.as_str()).collect();
-        assert!(ids.contains(&"country:TUR") && ids.contains(&"place:malatya"), "{ids:?}");
+        assert!(
+            ids.contains(&"country:TUR") && ids.contains(&"place:malatya"),
+            "{ids:?}"
+        );
         let terms: Vec<&str> = f.terms.iter().map(|t| t.0.as_str()).collect();
         assert!(terms.contains(&"زلزال"), "{terms:?}");
         // Entity names stay out of the terms (title included); stop words too.
@@ -900,7 +939,13 @@ mod tests {
         };
         assert_eq!(cluster(&docs, strict).0.len(), docs.len());
         // A zero-day window keeps only same-day documents together.
-        let (c, ids) = cluster(&docs, Params { window_days: 0, ..Params::default() });
+        let (c, ids) = cluster(
+            &docs,
+            Params {
+                window_days: 0,
+                ..Params::default()
+            },
+        );
         let f = |id: &str| ids[docs.iter().position(|d| d.id == id).unwrap()];
         assert_ne!(f("summit-1"), f("summit-2"));
         assert!(c.len() >= 6);
@@ -915,12 +960,28 @@ mod tests {
             entities: vec![("person:x".into(), 1.0)],
             terms: vec![("زلزال".into(), 3.0)],
         };
-        let p = Params { max_span_days: Some(10), ..Params::default() };
+        let p = Params {
+            max_span_days: Some(10),
+            ..Params::default()
+        };
         let mut c = Clusterer::new(p);
         let ids: Vec<StoryId> = (0..6).map(|k| c.add(mk(&format!("d{k}"), k * 4))).collect();
         // Days 0 4 8 | 12 16 20: each story spans at most 10 days.
-        assert_eq!(ids, vec![StoryId(0), StoryId(0), StoryId(0), StoryId(1), StoryId(1), StoryId(1)]);
-        let mut c = Clusterer::new(Params { max_span_days: None, ..p });
+        assert_eq!(
+            ids,
+            vec![
+                StoryId(0),
+                StoryId(0),
+                StoryId(0),
+                StoryId(1),
+                StoryId(1),
+                StoryId(1)
+            ]
+        );
+        let mut c = Clusterer::new(Params {
+            max_span_days: None,
+            ..p
+        });
         let ids: Vec<StoryId> = (0..6).map(|k| c.add(mk(&format!("d{k}"), k * 4))).collect();
         assert!(ids.iter().all(|s| *s == StoryId(0)));
     }
@@ -936,7 +997,10 @@ mod tests {
             terms: vec![],
         };
         let a = c.add(empty.clone());
-        let b = c.add(DocFeatures { id: "f".into(), ..empty });
+        let b = c.add(DocFeatures {
+            id: "f".into(),
+            ..empty
+        });
         assert_ne!(a, b, "documents without features never join");
         assert_eq!(c.span(a), None);
         assert_eq!(c.representative_title(a), None);
@@ -960,7 +1024,11 @@ mod tests {
         }
         // Restored story ids need not be dense: new ones continue after the largest.
         let mut c = Clusterer::restore(params, [(StoryId(41), feats[0].clone())]);
-        let s = c.add(DocFeatures { terms: vec![], entities: vec![], ..feats[1].clone() });
+        let s = c.add(DocFeatures {
+            terms: vec![],
+            entities: vec![],
+            ..feats[1].clone()
+        });
         assert_eq!(s, StoryId(42));
     }
 
@@ -974,14 +1042,20 @@ mod tests {
             terms: vec![("قمه".into(), 2.0)],
         };
         let mut c = Clusterer::new(Params::default());
-        let s = c.add(mk("a", &[("person:p", 1.0), ("country:X", 1.0), ("place:q", 9.0)]));
+        let s = c.add(mk(
+            "a",
+            &[("person:p", 1.0), ("country:X", 1.0), ("place:q", 9.0)],
+        ));
         c.assign(s, mk("a-copy", &[("person:p", 1.0), ("country:X", 1.0)]));
         c.assign(s, mk("a-copy2", &[("person:p", 1.0), ("country:X", 1.0)]));
         c.assign(s, mk("b", &[("country:X", 1.5)]));
         let none = HashMap::new();
         assert_eq!(
             c.main_actors(s, 5, &none),
-            vec![("country:X".to_string(), 4.5), ("person:p".to_string(), 3.0)]
+            vec![
+                ("country:X".to_string(), 4.5),
+                ("person:p".to_string(), 3.0)
+            ]
         );
         let dup_of: HashMap<String, String> = [("a-copy", "a"), ("a-copy2", "a")]
             .iter()
@@ -1006,7 +1080,10 @@ mod tests {
                 d.text = text;
                 d.title = title;
                 d.published = published;
-                d.sentences = sents.into_iter().map(|(start, end)| Span { start, end }).collect();
+                d.sentences = sents
+                    .into_iter()
+                    .map(|(start, end)| Span { start, end })
+                    .collect();
                 d.entities = ents
                     .into_iter()
                     .map(|(id, start, end)| Entity {
@@ -1016,7 +1093,11 @@ mod tests {
                         name_ar: String::new(),
                         country: None,
                         in_kb: false,
-                        mentions: vec![Mention { start, end, text: String::new() }],
+                        mentions: vec![Mention {
+                            start,
+                            end,
+                            text: String::new(),
+                        }],
                     })
                     .collect();
                 d
@@ -1050,9 +1131,18 @@ mod scratch {
     fn scratch_thresholds() {
         let docs = crate::fixtures::documents();
         for t in [0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6] {
-            let mut c = Clusterer::new(Params { threshold: t, ..Params::default() });
+            let mut c = Clusterer::new(Params {
+                threshold: t,
+                ..Params::default()
+            });
             let ids: Vec<u32> = docs.iter().map(|d| c.add(features(d)).0).collect();
-            eprintln!("{t}: {:?}", docs.iter().zip(ids).map(|(d, s)| format!("{}={}", d.id, s)).collect::<Vec<_>>());
+            eprintln!(
+                "{t}: {:?}",
+                docs.iter()
+                    .zip(ids)
+                    .map(|(d, s)| format!("{}={}", d.id, s))
+                    .collect::<Vec<_>>()
+            );
         }
     }
 }

@@ -58,7 +58,10 @@ struct Cand {
 
 fn looks_like_boilerplate(s: &str) -> bool {
     let lower = s.to_lowercase();
-    if ["http", "www.", ".com", "@"].iter().any(|c| lower.contains(c)) {
+    if ["http", "www.", ".com", "@"]
+        .iter()
+        .any(|c| lower.contains(c))
+    {
         return true;
     }
     let letters = s.chars().filter(|c| c.is_alphabetic()).count();
@@ -67,10 +70,12 @@ fn looks_like_boilerplate(s: &str) -> bool {
 }
 
 fn ends_like_sentence(s: &str) -> bool {
-    s.trim_end()
-        .chars()
-        .last()
-        .is_some_and(|c| matches!(c, '.' | '!' | '?' | '؟' | '…' | '»' | '"' | '”' | ')' | ':' | '؛' | '۔'))
+    s.trim_end().chars().last().is_some_and(|c| {
+        matches!(
+            c,
+            '.' | '!' | '?' | '؟' | '…' | '»' | '"' | '”' | ')' | ':' | '؛' | '۔'
+        )
+    })
 }
 
 fn normalise(v: &mut [(u32, f32)]) {
@@ -249,17 +254,30 @@ mod tests {
             let refs: Vec<&Document> = docs.iter().collect();
             for (n, want) in [(1, 3), (3, 3), (4, 4), (5, 5), (9, 5)] {
                 let s = summary(&refs, n);
-                assert!(s.len() <= want && s.len() >= 3.min(want), "{prefix} n={n}: {s:#?}");
+                assert!(
+                    s.len() <= want && s.len() >= 3.min(want),
+                    "{prefix} n={n}: {s:#?}"
+                );
                 for (i, a) in s.iter().enumerate() {
                     for b in &s[i + 1..] {
                         let j = jaccard_sorted(&words(&a.text), &words(&b.text));
-                        assert!(j <= MAX_OVERLAP, "{prefix}: near-repeat {j}\n{}\n{}", a.text, b.text);
+                        assert!(
+                            j <= MAX_OVERLAP,
+                            "{prefix}: near-repeat {j}\n{}\n{}",
+                            a.text,
+                            b.text
+                        );
                     }
                 }
                 // Chronological: article order (the fixtures are sorted by date), then position.
                 let pos: Vec<(usize, usize)> = s
                     .iter()
-                    .map(|x| (docs.iter().position(|d| d.id == x.doc_id).unwrap(), x.sentence))
+                    .map(|x| {
+                        (
+                            docs.iter().position(|d| d.id == x.doc_id).unwrap(),
+                            x.sentence,
+                        )
+                    })
                     .collect();
                 assert!(pos.windows(2).all(|w| w[0] < w[1]), "{prefix}: {pos:?}");
                 for x in &s {
@@ -272,7 +290,10 @@ mod tests {
         let docs = story("quake");
         let refs: Vec<&Document> = docs.iter().collect();
         let s = summary(&refs, 5);
-        assert!(s.iter().filter(|x| x.text.contains("مقياس ريختر")).count() <= 1, "{s:#?}");
+        assert!(
+            s.iter().filter(|x| x.text.contains("مقياس ريختر")).count() <= 1,
+            "{s:#?}"
+        );
     }
 
     #[test]
@@ -286,9 +307,14 @@ mod tests {
         assert!(d.sentences.len() >= 4, "{:?}", d.sentences);
         let s = summary(&[&d], 3);
         assert_eq!(s.len(), 2, "{s:#?}");
-        assert!(s.iter().all(|x| !x.text.contains("www") && x.text.len() > 40));
+        assert!(s
+            .iter()
+            .all(|x| !x.text.contains("www") && x.text.len() > 40));
         // Out-of-range spans are clamped, never a panic.
-        d.sentences.push(Span { start: 10_000, end: 5 });
+        d.sentences.push(Span {
+            start: 10_000,
+            end: 5,
+        });
         d.sentences.push(Span { start: 3, end: 1 });
         assert_eq!(summary(&[&d], 3).len(), 2);
         assert!(summary(&[], 3).is_empty());

@@ -96,23 +96,93 @@ impl StopWords {
     }
 }
 
+/// What a char of the text is to word splitting.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum CharClass {
+    /// Dropped by the match form (diacritics, tatweel): inside a word.
+    Drop,
+    /// Not a letter or digit: separates words.
+    Sep,
+    /// A word char, with its match form.
+    Word(char),
+}
+
+#[inline]
+fn classify_slow(c: char) -> CharClass {
+    match match_char(c) {
+        None => CharClass::Drop,
+        Some(m) if m.is_alphanumeric() => CharClass::Word(m),
+        Some(_) => CharClass::Sep,
+    }
+}
+
+/// [`classify_slow`] with a table for U+0000..U+06FF (ASCII and Arabic).
+#[inline]
+fn classify(c: char) -> CharClass {
+    static TABLE: OnceLock<Vec<CharClass>> = OnceLock::new();
+    let t = TABLE.get_or_init(|| {
+        (0..0x700u32)
+            .map(|i| char::from_u32(i).map_or(CharClass::Sep, classify_slow))
+            .collect()
+    });
+    match t.get(c as usize) {
+        Some(&k) => k,
+        None => classify_slow(c),
+    }
+}
+
 /// Call `f` with every match-form word of `text` (runs of letters and digits).
 pub fn for_each_match_word(text: &str, mut f: impl FnMut(&str)) {
     let mut buf = String::with_capacity(32);
     for c in text.chars() {
-        match match_char(c) {
-            None => {} // diacritics, tatweel: inside a word
-            Some(m) if m.is_alphanumeric() => buf.push(m),
-            Some(_) if !buf.is_empty() => {
-                f(&buf);
-                buf.clear();
+        match classify(c) {
+            CharClass::Drop => {}
+            CharClass::Word(m) => buf.push(m),
+            CharClass::Sep => {
+                if !buf.is_empty() {
+                    f(&buf);
+                    buf.clear();
+                }
             }
-            Some(_) => {}
         }
     }
     if !buf.is_empty() {
         f(&buf);
     }
+}
+
+/// Call `f` with a 64-bit hash of every match-form word of `text` (the words
+/// of [`for_each_match_word`], without building them).
+pub fn for_each_word_hash(text: &str, mut f: impl FnMut(u64)) {
+    const SEED: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut h = SEED;
+    let mut in_word = false;
+    for c in text.chars() {
+        match classify(c) {
+            CharClass::Drop => {}
+            CharClass::Word(m) => {
+                h = (h ^ m as u64).wrapping_mul(0x0000_0100_0000_01b3);
+                in_word = true;
+            }
+            CharClass::Sep => {
+                if in_word {
+                    f(finish_hash(h));
+                    h = SEED;
+                    in_word = false;
+                }
+            }
+        }
+    }
+    if in_word {
+        f(finish_hash(h));
+    }
+}
+
+#[inline]
+fn finish_hash(mut z: u64) -> u64 {
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
 }
 
 /// The match-form words of `text`.
@@ -244,9 +314,45 @@ mod tests {
     }
 
     #[test]
+    fn char_table_agrees_with_match_form() {
+        for c in '\u{0}'..='\u{07FF}' {
+            assert!(classify(c) == classify_slow(c), "U+{:04X}", c as u32);
+        }
+    }
+
+    #[test]
+    fn word_hashes_follow_words() {
+        let texts = [
+            "قالَ الرئيسُ: «الحلّ قريب».",
+            "a",
+            "",
+            "٢٠١٥، إسطنبول!",
+            "x y x",
+        ];
+        for t in texts {
+            let mut h = Vec::new();
+            for_each_word_hash(t, |x| h.push(x));
+            let w = match_words(t);
+            assert_eq!(h.len(), w.len(), "{t}");
+            for i in 0..w.len() {
+                for j in 0..w.len() {
+                    assert_eq!(h[i] == h[j], w[i] == w[j], "{t}");
+                }
+            }
+        }
+        let (mut a, mut b) = (0, 0);
+        for_each_word_hash("الحل", |x| a = x);
+        for_each_word_hash("الحلّ،", |x| b = x);
+        assert_eq!(a, b);
+    }
+
+    #[test]
     fn match_words_table() {
         let cases: [(&str, &[&str]); 5] = [
-            ("قالَ الرئيسُ: «الحلّ قريب».", &["قال", "الرئيس", "الحل", "قريب"]),
+            (
+                "قالَ الرئيسُ: «الحلّ قريب».",
+                &["قال", "الرئيس", "الحل", "قريب"],
+            ),
             ("عام ٢٠١٥، في إسطنبول", &["عام", "2015", "في", "اسطنبول"]),
             ("NATO-summit!!", &["nato", "summit"]),
             ("مــوسكو", &["موسكو"]),
@@ -263,11 +369,17 @@ mod tests {
         let skip_start = text.find("وروسيا").unwrap();
         let mut got = Vec::new();
         let skip = skip_start..text.len();
-        let words = for_each_term(text, std::slice::from_ref(&skip), |t, _| got.push(t.to_string()));
+        let words = for_each_term(text, std::slice::from_ref(&skip), |t, _| {
+            got.push(t.to_string())
+        });
         assert_eq!(words, 8);
         assert!(got.contains(&"رئيس".to_string()), "{got:?}");
         assert!(got.contains(&"زلزال".to_string()), "{got:?}");
-        assert!(!got.iter().any(|t| t == "قال" || t == "في" || t.contains("روسيا")), "{got:?}");
+        assert!(
+            !got.iter()
+                .any(|t| t == "قال" || t == "في" || t.contains("روسيا")),
+            "{got:?}"
+        );
     }
 
     #[test]

@@ -115,6 +115,16 @@ fn analyze_one(
         (None, Some(l)) => format!("<stdin>:{l}"),
         (None, None) => "<stdin>".to_string(),
     };
+    // Archives hold many documents: name the one that failed.
+    let where_ = if d.line.is_none()
+        && d.path
+            .as_deref()
+            .is_some_and(|p| p.extension().is_some_and(|e| e == "zip"))
+    {
+        format!("{where_} (article {})", d.id)
+    } else {
+        where_
+    };
     if cleaned.text().trim().is_empty() {
         return Err(format!(
             "{where_}: empty document (no text after cleaning), skipped"

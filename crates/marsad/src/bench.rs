@@ -258,3 +258,158 @@ pub fn load_saudinewsnet(
     }
     Ok(texts)
 }
+
+// ---------------------------------------------------------------------------
+// The corpus benchmark: ingest, store and index size, search latency,
+// clustering, peak memory.
+
+/// What `marsad bench --corpus-store` measured.
+#[derive(Debug, Clone)]
+pub struct CorpusReport {
+    pub zips: usize,
+    pub threads: usize,
+    pub ingest: crate::ingest::Report,
+    pub store_bytes: u64,
+    pub index_bytes: u64,
+    pub queries: usize,
+    pub search_p50_ms: f64,
+    pub search_p95_ms: f64,
+    pub search_max_ms: f64,
+    /// Peak resident memory of the process (VmHWM), MB.
+    pub peak_rss_mb: f64,
+}
+
+fn dir_bytes(p: &std::path::Path) -> u64 {
+    walkdir_size(p).unwrap_or(0)
+}
+
+fn walkdir_size(p: &std::path::Path) -> std::io::Result<u64> {
+    let mut n = 0;
+    for e in std::fs::read_dir(p)? {
+        let e = e?;
+        let m = e.metadata()?;
+        n += if m.is_dir() {
+            walkdir_size(&e.path())?
+        } else {
+            m.len()
+        };
+    }
+    Ok(n)
+}
+
+/// Peak resident set size of this process in MB (Linux `VmHWM`), 0 elsewhere.
+pub fn peak_rss_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse::<f64>().ok())
+        })
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+/// The benchmark queries (`data/bench/queries.txt`).
+pub fn queries() -> Vec<String> {
+    include_str!("../../../data/bench/queries.txt")
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(String::from)
+        .collect()
+}
+
+/// Ingest `zips` into a fresh store at `db`, then time every benchmark
+/// query (each run once warm-up, then timed).
+pub fn corpus(
+    zips: &[std::path::PathBuf],
+    db: &std::path::Path,
+    rec: &Recognizer,
+) -> anyhow::Result<CorpusReport> {
+    if db.exists() {
+        std::fs::remove_dir_all(db)?;
+    }
+    let mut store = marsad_store::Store::open(db)?;
+    let paths: Vec<String> = zips.iter().map(|p| p.display().to_string()).collect();
+    let opts = crate::ingest::Options {
+        progress: crate::ingest::Progress::Lines,
+        ..Default::default()
+    };
+    let ingest = crate::ingest::ingest(&mut store, db, &paths, rec, &opts)?;
+    // Closing folds the write-ahead log into the database file.
+    drop(store);
+    let store_bytes = std::fs::metadata(db.join("marsad.db"))
+        .map(|m| m.len())
+        .unwrap_or(0)
+        + std::fs::metadata(db.join("marsad.db-wal")).map_or(0, |m| m.len());
+    let index = crate::search::Index::open(db)?;
+    let index_bytes = dir_bytes(&crate::search::index_dir(db));
+    let qs = queries();
+    let mut times = Vec::with_capacity(qs.len());
+    for q in &qs {
+        let query = marsad_search::Query::text(q);
+        index.inner().search(&query)?;
+        let t = Instant::now();
+        index.inner().search(&query)?;
+        times.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    times.sort_by(f64::total_cmp);
+    let pct = |p: f64| -> f64 {
+        if times.is_empty() {
+            return 0.0;
+        }
+        times[((times.len() as f64 * p).ceil() as usize).clamp(1, times.len()) - 1]
+    };
+    Ok(CorpusReport {
+        zips: zips.len(),
+        threads: rayon::current_num_threads(),
+        ingest,
+        store_bytes,
+        index_bytes,
+        queries: times.len(),
+        search_p50_ms: pct(0.5),
+        search_p95_ms: pct(0.95),
+        search_max_ms: times.last().copied().unwrap_or(0.0),
+        peak_rss_mb: peak_rss_mb(),
+    })
+}
+
+impl CorpusReport {
+    pub fn render(&self) -> String {
+        let i = &self.ingest;
+        format!(
+            "corpus benchmark: {} zips, {} articles, {:.1} MB of text ({:.1} MB zipped), {} threads\n\
+             ingest          {:>8.1} s   {:>7.0} articles/s   {:>6.2} MB/s   ({:.0} articles/s per core)\n\
+             \x20 analysed {} (added {}), failed {}, wire copies {}, stories {} (placing {:.2} s)\n\
+             store           {:>8.1} MB  ({:.1} KB per article)\n\
+             search index    {:>8.1} MB  ({:.1} KB per article)\n\
+             search          {} queries: p50 {:.2} ms, p95 {:.2} ms, max {:.2} ms\n\
+             peak RSS        {:>8.0} MB\n",
+            self.zips,
+            i.inputs,
+            i.text_bytes as f64 / 1e6,
+            i.bytes as f64 / 1e6,
+            self.threads,
+            i.seconds,
+            i.inputs as f64 / i.seconds.max(1e-9),
+            i.text_bytes as f64 / 1e6 / i.seconds.max(1e-9),
+            i.inputs as f64 / i.seconds.max(1e-9) / self.threads.max(1) as f64,
+            i.analysed,
+            i.stored.added,
+            i.failed,
+            i.place.duplicates,
+            i.place.new_stories,
+            i.place.seconds,
+            self.store_bytes as f64 / 1e6,
+            self.store_bytes as f64 / 1e3 / i.inputs.max(1) as f64,
+            self.index_bytes as f64 / 1e6,
+            self.index_bytes as f64 / 1e3 / i.inputs.max(1) as f64,
+            self.queries,
+            self.search_p50_ms,
+            self.search_p95_ms,
+            self.search_max_ms,
+            self.peak_rss_mb,
+        )
+    }
+}

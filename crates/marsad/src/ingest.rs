@@ -68,7 +68,10 @@ impl Default for Options {
 #[derive(Debug, Default, Clone)]
 pub struct Report {
     pub inputs: usize,
+    /// Size of the input files (compressed for zips).
     pub bytes: u64,
+    /// Article text read (title + text, UTF-8 bytes).
+    pub text_bytes: u64,
     pub analysed: usize,
     pub stored: PutStats,
     /// Skipped before analysis: stored with the same raw input.
@@ -217,6 +220,7 @@ fn write_batch(
                 continue;
             }
         };
+        report.text_bytes += (d.text.len() + d.title.as_deref().map_or(0, str::len)) as u64;
         let published = d.published.as_deref().or(opts.published.as_deref());
         let h = marsad_store::raw_hash(d.title.as_deref(), published, &d.text);
         if let Some(first) = in_batch.get(&h) {

@@ -134,6 +134,12 @@ enum Command {
         /// Use only the first N zips.
         #[arg(long)]
         zips: Option<usize>,
+        /// Benchmark the corpus store instead: ingest the zips into a fresh
+        /// store in DIR (deleted first), report ingest throughput, store and
+        /// index size, search latency over data/bench/queries.txt, story
+        /// clustering time and peak memory.
+        #[arg(long, value_name = "DIR")]
+        store: Option<PathBuf>,
     },
     /// Analyse documents and store them (SQLite) for the corpus commands.
     /// Idempotent: a document already stored with the same content is
@@ -154,6 +160,10 @@ enum Command {
         /// No progress output.
         #[arg(long, short)]
         quiet: bool,
+        /// Afterwards print the stories with their actor networks
+        /// (`marsad stories --network`).
+        #[arg(long)]
+        stories: bool,
     },
     /// Rebuild the search index (`<db>/index`) from the store, e.g. after it
     /// was damaged or deleted.
@@ -837,6 +847,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             published,
             batch,
             quiet,
+            stories,
         } => {
             check_inputs(&mut paths, published.as_deref())?;
             let mut store = marsad_store::Store::open(&db).map_err(|e| match e {
@@ -857,12 +868,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let counts = store.counts()?;
             if !quiet {
                 eprintln!(
-                    "marsad: {} inputs ({:.1} MB) in {:.1} s ({:.0} articles/s, {:.2} MB/s): {} analysed ({} added, {} replaced, {} unchanged), {} skipped unchanged before analysis, {} aliases of stored content, {} failed; {} indexed; placed {} ({} wire copies, {} new stories) in {:.2} s; store {}: {} documents, {} events, {} quotes",
+                    "marsad: {} inputs ({:.1} MB of text) in {:.1} s ({:.0} articles/s, {:.2} MB/s): {} analysed ({} added, {} replaced, {} unchanged), {} skipped unchanged before analysis, {} aliases of stored content, {} failed; {} indexed; placed {} ({} wire copies, {} new stories) in {:.2} s; store {}: {} documents, {} events, {} quotes",
                     r.inputs,
-                    r.bytes as f64 / 1e6,
+                    r.text_bytes as f64 / 1e6,
                     r.seconds,
                     r.inputs as f64 / r.seconds.max(1e-9),
-                    r.bytes as f64 / 1e6 / r.seconds.max(1e-9),
+                    r.text_bytes as f64 / 1e6 / r.seconds.max(1e-9),
                     r.analysed,
                     r.stored.added,
                     r.stored.replaced,
@@ -880,6 +891,13 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     counts.events,
                     counts.quotes
                 );
+            }
+            if stories {
+                let names = queries::Names::new(builtin_kb()?);
+                let views = queries::stories_view(&store, 20, 1, true)?;
+                with_stdout(|out| {
+                    queries::stories(out, &views, &names, queries::Output::Table(bidi))
+                })?;
             }
             Ok(if r.failed == 0 {
                 ExitCode::SUCCESS
@@ -1127,12 +1145,23 @@ fn run(cli: Cli) -> Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
-        Command::Bench { corpus, zips } => {
+        Command::Bench {
+            corpus,
+            zips,
+            store,
+        } => {
             if !corpus.is_dir() {
                 return Err(user(format!(
                     "{}: corpus directory not found (SaudiNewsNet zips)",
                     corpus.display()
                 )));
+            }
+            if let Some(db) = store {
+                let files = marsad::bench::zips(&corpus, "", zips.unwrap_or(usize::MAX))?;
+                let rec = recognizer(true)?;
+                let r = marsad::bench::corpus(&files, &db, &rec)?;
+                print!("{}", r.render());
+                return Ok(ExitCode::SUCCESS);
             }
             let texts = marsad::bench::load_saudinewsnet(&corpus, zips.unwrap_or(usize::MAX))
                 .context("reading the corpus")?;

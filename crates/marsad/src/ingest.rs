@@ -2,8 +2,10 @@
 //! search index) → near-duplicates and stories for what is new.
 //!
 //! Memory is bounded by one batch of documents plus one input file (a
-//! SaudiNewsNet zip holds up to ~3,000 articles), not by the corpus: inputs
-//! are read lazily, analysed and written batch by batch. Each batch is one
+//! SaudiNewsNet zip holds up to ~3,000 articles) plus the story state of the
+//! documents within reach of the batch's dates (see [`stories::Placer`]), not
+//! by the corpus: inputs are read lazily, analysed, written and placed batch
+//! by batch. Each batch is one
 //! store transaction; the search index is committed after it. A killed run
 //! leaves whole batches; the rerun skips what is stored (raw-input hash,
 //! before any analysis), re-indexes what the index lacks, and places the
@@ -162,6 +164,7 @@ pub fn ingest(
     // store but not to the index, catch up first.
     let mut index = Index::open_or_rebuild(db, store, |m| rep.error(m))?;
     report.indexed += index.catch_up(db, store)?;
+    let mut placer = stories::Placer::default();
     let mut done_bytes = 0u64;
     let mut batch: Vec<Result<RawDoc, InputError>> = Vec::new();
     let mut batch_bytes = 0u64;
@@ -179,6 +182,7 @@ pub fn ingest(
             let work = std::mem::take(&mut batch);
             report.inputs += work.len();
             write_batch(store, &index, work, rec, opts, &rep, &mut report)?;
+            report.place.add(&placer.place(store)?);
         }
         done_bytes += std::mem::take(&mut batch_bytes);
         rep.progress(
@@ -192,7 +196,8 @@ pub fn ingest(
         }
     }
     rep.finish();
-    report.place = stories::place(store)?;
+    // Pending documents left by a killed run when this one had nothing new.
+    report.place.add(&placer.place(store)?);
     report.seconds = started.elapsed().as_secs_f64();
     Ok(report)
 }

@@ -15,6 +15,12 @@ use marsad_kb::{Kb, Kind};
 use marsad_recognize::tagger::{self, Tagger};
 use marsad_recognize::Recognizer;
 
+/// mimalloc instead of the system allocator: glibc's per-thread arenas kept
+/// fragmented memory after each ingest batch, so resident memory grew with
+/// the corpus (see README, benchmarks).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "marsad",

@@ -574,6 +574,30 @@ fn corpus_ingest_search_copies_and_reindex() {
         .find(|s| s["documents"] == 2)
         .unwrap_or_else(|| panic!("no story holds the original and its copy: {o}"));
     assert_eq!(wire["canonical"], 1, "{o}");
+    // Placing batch by batch (one document each) gives the same stories as
+    // placing all at once.
+    let db1 = dir.join("db1");
+    let db1 = db1.to_str().unwrap();
+    run_ok(&["ingest", feed, "--db", db1, "--batch", "1", "-q"]);
+    let (o1, _) = run_ok(&["stories", "--db", db1, "--format", "json"]);
+    let members = |o: &str| {
+        let v: serde_json::Value = serde_json::from_str(o).unwrap();
+        let mut m: Vec<(serde_json::Value, serde_json::Value, serde_json::Value)> = v
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| {
+                (
+                    s["first"].clone(),
+                    s["documents"].clone(),
+                    s["title"].clone(),
+                )
+            })
+            .collect();
+        m.sort_by_key(|x| x.0.to_string());
+        m
+    };
+    assert_eq!(members(&o1), members(&o), "{o1}\n{o}");
     // A second ingest analyses nothing; changed content replaces.
     let (_, e) = run_ok(&["ingest", feed, "--db", db]);
     assert!(

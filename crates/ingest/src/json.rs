@@ -22,24 +22,29 @@ pub fn parse_json(text: &str, file: &str) -> Vec<Result<RawDoc, InputError>> {
 
 pub(crate) fn jsonl_docs(text: &str, o: &Origin) -> Vec<Result<RawDoc, InputError>> {
     let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
-    let mut out = Vec::new();
-    for (i, line) in text.split('\n').enumerate() {
-        let n = i + 1;
-        let line = line.trim();
-        if line.is_empty() {
-            continue;
-        }
-        let r = match serde_json::from_str::<Value>(line) {
-            Ok(Value::Object(m)) => record(m, o, Format::Jsonl, Some(n), format!("{}-{n}", o.stem)),
-            Ok(_) => Err(ErrorKind::InvalidJson("expected a JSON object".into())),
-            Err(e) => Err(ErrorKind::InvalidJson(json_message(&e, line, 0))),
-        };
-        out.push(r.map_err(|k| InputError::new(o.file.clone(), Some(n), k)));
-    }
+    let mut out: Vec<_> = text
+        .split('\n')
+        .enumerate()
+        .filter_map(|(i, line)| jsonl_line(line, i + 1, o))
+        .collect();
     if out.is_empty() {
         out.push(Err(InputError::new(o.file.clone(), None, ErrorKind::Empty)));
     }
     out
+}
+
+/// Line `n` of a JSON Lines input: `None` when blank.
+pub(crate) fn jsonl_line(line: &str, n: usize, o: &Origin) -> Option<Result<RawDoc, InputError>> {
+    let line = line.trim();
+    if line.is_empty() {
+        return None;
+    }
+    let r = match serde_json::from_str::<Value>(line) {
+        Ok(Value::Object(m)) => record(m, o, Format::Jsonl, Some(n), format!("{}-{n}", o.stem)),
+        Ok(_) => Err(ErrorKind::InvalidJson("expected a JSON object".into())),
+        Err(e) => Err(ErrorKind::InvalidJson(json_message(&e, line, 0))),
+    };
+    Some(r.map_err(|k| InputError::new(o.file.clone(), Some(n), k)))
 }
 
 pub(crate) fn json_docs(text: &str, o: &Origin) -> Vec<Result<RawDoc, InputError>> {

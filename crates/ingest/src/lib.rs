@@ -107,6 +107,120 @@ pub fn read_inputs(paths: &[String]) -> Vec<Result<RawDoc, InputError>> {
 pub struct Inputs {
     items: std::iter::Zip<std::vec::IntoIter<Item>, std::vec::IntoIter<String>>,
     total_bytes: u64,
+    /// A large JSON Lines file being read chunk by chunk.
+    stream: Option<JsonlStream>,
+}
+
+/// JSON Lines files at least this large are read [`STREAM_LINES`] lines at a
+/// time instead of whole.
+pub const STREAM_BYTES: u64 = 8 << 20;
+/// Lines per chunk of a streamed JSON Lines file.
+pub const STREAM_LINES: usize = 2000;
+
+struct JsonlStream {
+    reader: std::io::BufReader<std::fs::File>,
+    origin: Origin,
+    line: usize,
+    /// Documents found so far (an empty file is an error).
+    docs: usize,
+}
+
+impl JsonlStream {
+    /// Stream a UTF-8 file (one with a UTF-16 byte-order mark is read whole
+    /// and decoded instead).
+    fn open(path: &Path, id: String) -> Option<JsonlStream> {
+        use std::io::Read;
+        let mut f = std::fs::File::open(path).ok()?;
+        // Only UTF-8 is streamed: a UTF-16 byte-order mark or bytes that are
+        // not UTF-8 in the first 64 KB send the file to the whole-file reader,
+        // which detects and decodes other encodings.
+        let mut head = vec![0u8; 64 << 10];
+        let n = f.read(&mut head).ok()?;
+        let head = &head[..n];
+        if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) {
+            return None;
+        }
+        match std::str::from_utf8(head) {
+            Ok(_) => {}
+            // A character cut by the 64 KB boundary is fine.
+            Err(e) if e.error_len().is_none() => {}
+            Err(_) => return None,
+        }
+        let f = std::fs::File::open(path).ok()?;
+        let mut origin = Origin::named(&path.display().to_string());
+        origin.id = id;
+        origin.path = Some(path.to_path_buf());
+        Some(JsonlStream {
+            reader: std::io::BufReader::with_capacity(1 << 20, f),
+            origin,
+            line: 0,
+            docs: 0,
+        })
+    }
+
+    /// The next chunk: bytes read and its documents, `None` at the end.
+    fn chunk(&mut self) -> Option<(u64, Vec<Result<RawDoc, InputError>>)> {
+        use std::io::BufRead;
+        let mut out = Vec::new();
+        let mut bytes = 0u64;
+        let mut buf = Vec::new();
+        while out.len() < STREAM_LINES {
+            buf.clear();
+            match self.reader.read_until(b'\n', &mut buf) {
+                Ok(0) => break,
+                Ok(k) => bytes += k as u64,
+                Err(e) => {
+                    out.push(Err(InputError::new(
+                        self.origin.file.clone(),
+                        Some(self.line + 1),
+                        ErrorKind::Io(e.to_string()),
+                    )));
+                    self.line = usize::MAX; // stop reading this file
+                    break;
+                }
+            }
+            self.line += 1;
+            let mut b = buf.as_slice();
+            if self.line == 1 {
+                b = b.strip_prefix("\u{FEFF}".as_bytes()).unwrap_or(b);
+            }
+            match std::str::from_utf8(b) {
+                Ok(line) => out.extend(json::jsonl_line(line, self.line, &self.origin)),
+                Err(e) => {
+                    let col = b[..e.valid_up_to()]
+                        .iter()
+                        .filter(|&&c| c & 0xC0 != 0x80)
+                        .count()
+                        + 1;
+                    out.push(Err(InputError::new(
+                        self.origin.file.clone(),
+                        Some(self.line),
+                        ErrorKind::Undecodable {
+                            line: self.line,
+                            col,
+                            byte: b[e.valid_up_to()],
+                        },
+                    )));
+                }
+            }
+        }
+        self.docs += out.len();
+        if out.is_empty() {
+            if self.docs == 0 && self.line != usize::MAX {
+                self.docs = 1;
+                return Some((
+                    bytes,
+                    vec![Err(InputError::new(
+                        self.origin.file.clone(),
+                        None,
+                        ErrorKind::Empty,
+                    ))],
+                ));
+            }
+            return None;
+        }
+        Some((bytes, out))
+    }
 }
 
 impl Inputs {
@@ -118,6 +232,7 @@ impl Inputs {
         Inputs {
             items: items.into_iter().zip(ids),
             total_bytes,
+            stream: None,
         }
     }
 
@@ -137,8 +252,22 @@ impl Iterator for Inputs {
     type Item = (u64, Vec<Result<RawDoc, InputError>>);
 
     fn next(&mut self) -> Option<Self::Item> {
+        if let Some(s) = &mut self.stream {
+            match s.chunk() {
+                Some(c) => return Some(c),
+                None => self.stream = None,
+            }
+        }
         let (item, id) = self.items.next()?;
         let bytes = item.bytes();
+        if let Item::File { path, .. } = &item {
+            if bytes >= STREAM_BYTES && format_of(path) == Some(Format::Jsonl) {
+                if let Some(s) = JsonlStream::open(path, id.clone()) {
+                    self.stream = Some(s);
+                    return self.next();
+                }
+            }
+        }
         Some((
             bytes,
             match item {
@@ -443,6 +572,74 @@ fn file_ids(items: &[Item]) -> Vec<String> {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    fn brief(rs: &[Result<RawDoc, InputError>]) -> Vec<String> {
+        rs.iter()
+            .map(|r| match r {
+                Ok(d) => format!("ok {} {:?} {}", d.id, d.line, d.text),
+                Err(e) => format!("err {e}"),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn large_jsonl_is_streamed_in_chunks_with_the_same_results() {
+        let dir = temp_dir("stream");
+        let path = dir.join("feed.jsonl");
+        let mut text = String::from("\u{FEFF}");
+        for i in 0..(STREAM_LINES + 10) {
+            text.push_str(&format!(
+                "{{\"id\": \"d{i}\", \"text\": \"نص رقم {i} {}\"}}\n",
+                "حشو ".repeat(1000)
+            ));
+            if i == 5 {
+                text.push_str("\n{not json\n[1]\n");
+            }
+        }
+        std::fs::write(&path, &text).unwrap();
+        assert!(text.len() as u64 >= STREAM_BYTES);
+        let paths = [path.display().to_string()];
+        let chunks: Vec<_> = Inputs::new(&paths).collect();
+        assert_eq!(chunks.len(), 2, "read in two chunks");
+        assert_eq!(
+            chunks.iter().map(|c| c.0).sum::<u64>(),
+            text.len() as u64,
+            "bytes of the chunks add up to the file"
+        );
+        let streamed: Vec<_> = chunks.into_iter().flat_map(|c| c.1).collect();
+        let whole = read_origin(
+            text.as_bytes(),
+            &Origin {
+                path: Some(path.clone()),
+                ..Origin::named(&paths[0])
+            },
+            Some(Format::Jsonl),
+        );
+        assert_eq!(streamed.len(), STREAM_LINES + 12);
+        assert_eq!(brief(&streamed), brief(&whole));
+        let errs: Vec<String> = streamed
+            .iter()
+            .filter_map(|r| r.as_ref().err().map(|e| e.to_string()))
+            .collect();
+        assert_eq!(errs.len(), 2, "{errs:?}");
+        assert!(errs[0].contains("feed.jsonl:8:"), "{errs:?}");
+        assert!(errs[1].contains("feed.jsonl:9:"), "{errs:?}");
+        // A bad UTF-8 line past the sniffed head is an error naming its line;
+        // the lines after it are read.
+        let mut bad = text.clone().into_bytes();
+        let at = text.rfind("\n{").unwrap() + 1;
+        bad.splice(at..at, [0xFF, b'\n']);
+        std::fs::write(&path, &bad).unwrap();
+        let rs: Vec<_> = Inputs::new(&paths).flat_map(|c| c.1).collect();
+        let errs: Vec<String> = rs
+            .iter()
+            .filter_map(|r| r.as_ref().err().map(|e| e.to_string()))
+            .collect();
+        assert_eq!(errs.len(), 3, "{errs:?}");
+        assert!(errs[2].contains(&format!(":{}:", STREAM_LINES + 13)), "{errs:?}");
+        assert_eq!(rs.iter().filter(|r| r.is_ok()).count(), STREAM_LINES + 10);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 
     /// A fresh directory under the system temp dir.
     pub(crate) fn temp_dir(tag: &str) -> PathBuf {

@@ -244,10 +244,10 @@ enum Command {
     Events {
         #[arg(long, default_value = "marsad-data")]
         db: PathBuf,
-        /// Entity id among the actors (`country:RUS`).
+        /// Entity id or name among the actors (`country:RUS`, `روسيا`).
         #[arg(long)]
         actor: Option<String>,
-        /// Entity id among the recipients.
+        /// Entity id or name among the recipients.
         #[arg(long)]
         recipient: Option<String>,
         /// PLOVER type (`ASSAULT`).

@@ -331,9 +331,20 @@ pub fn story_view(store: &Store, id: i64) -> Result<Option<StoryView>> {
     let Some(row) = store.story(id)? else {
         return Ok(None);
     };
-    let articles = store.story_members(id)?;
+    let mut articles = store.story_members(id)?;
     let canonical = articles.iter().filter(|m| m.dup_of.is_none()).count();
     let docs = store.story_documents(id, false)?;
+    // Articles without a title (plain text files) show their first sentence,
+    // usually the heading.
+    for m in articles.iter_mut().filter(|m| m.title.is_none()) {
+        m.title = match docs.iter().find(|d| d.id == m.id) {
+            Some(d) => crate::stories::first_sentence(d),
+            None => store
+                .document(&m.id)?
+                .as_ref()
+                .and_then(crate::stories::first_sentence),
+        };
+    }
     let refs: Vec<&marsad_doc::Document> = docs.iter().collect();
     let summary = marsad_corpus::summary::summary(&refs, 5);
     let mut quotes = Vec::new();

@@ -636,7 +636,10 @@ mod tests {
             .filter_map(|r| r.as_ref().err().map(|e| e.to_string()))
             .collect();
         assert_eq!(errs.len(), 3, "{errs:?}");
-        assert!(errs[2].contains(&format!(":{}:", STREAM_LINES + 13)), "{errs:?}");
+        assert!(
+            errs[2].contains(&format!(":{}:", STREAM_LINES + 13)),
+            "{errs:?}"
+        );
         assert_eq!(rs.iter().filter(|r| r.is_ok()).count(), STREAM_LINES + 10);
         let _ = std::fs::remove_dir_all(&dir);
     }

@@ -413,3 +413,232 @@ pub fn extraction(gold: &[Gold], analyses: &[crate::analyze::Analysis], report: 
     }
     out
 }
+
+/// One annotated pair of articles: same story or not.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoryPair {
+    pub a: String,
+    pub b: String,
+    pub same: bool,
+    /// How the pair was drawn (free text, e.g. `A`/`B`), for breakdowns.
+    pub sample: String,
+}
+
+/// Read `id1<TAB>id2<TAB>0|1<TAB>sample[<TAB>note]` rows (`#` comments and
+/// blank lines skipped); errors name `file:line`.
+pub fn read_story_pairs(path: &Path) -> Result<Vec<StoryPair>> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| crate::error::user(format!("{}: {e}", path.display())))?;
+    parse_story_pairs(&path.display().to_string(), &text)
+}
+
+pub fn parse_story_pairs(file: &str, text: &str) -> Result<Vec<StoryPair>> {
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim_end_matches('\r');
+        if line.trim().is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let f: Vec<&str> = line.split('\t').collect();
+        let bad = |why: &str| crate::error::user(format!("{file}:{}: {why}", i + 1));
+        if f.len() < 4 {
+            return Err(bad("expected id1, id2, label (0 or 1) and sample, tab-separated").into());
+        }
+        let same = match f[2].trim() {
+            "1" => true,
+            "0" => false,
+            other => return Err(bad(&format!("label {other:?}: expected 0 or 1")).into()),
+        };
+        if f[0].trim().is_empty() || f[1].trim().is_empty() || f[0] == f[1] {
+            return Err(bad("two different, non-empty ids expected").into());
+        }
+        out.push(StoryPair {
+            a: f[0].trim().to_string(),
+            b: f[1].trim().to_string(),
+            same,
+            sample: f[3].trim().to_string(),
+        });
+    }
+    Ok(out)
+}
+
+/// Pairwise story scores of `store`'s clustering on annotated pairs whose
+/// earlier article's date starts with `prefix` (`""` = all): precision =
+/// share of the pairs put in one story that are the same story; recall =
+/// share of the same-story pairs put in one story. Pairs with an article the
+/// store lacks are counted and left out.
+pub fn stories(pairs: &[StoryPair], store: &marsad_store::Store, prefix: &str) -> Result<String> {
+    use std::collections::BTreeMap;
+    use std::fmt::Write as _;
+    // (sample or "all") → [tp, predicted together, gold same, pairs]
+    let mut by: BTreeMap<String, [usize; 4]> = BTreeMap::new();
+    let mut missing = 0;
+    let mut errors: Vec<String> = Vec::new();
+    for p in pairs {
+        let (Some((da, sa)), Some((db, sb))) = (store.placement(&p.a)?, store.placement(&p.b)?)
+        else {
+            missing += 1;
+            continue;
+        };
+        let first = match (da, db) {
+            (Some(x), Some(y)) => x.min(y),
+            (x, y) => x.or(y).unwrap_or_default(),
+        };
+        if !first.starts_with(prefix) {
+            continue;
+        }
+        let together = sa.is_some() && sa == sb;
+        for key in [p.sample.clone(), "all".to_string()] {
+            let e = by.entry(key).or_default();
+            e[0] += usize::from(together && p.same);
+            e[1] += usize::from(together);
+            e[2] += usize::from(p.same);
+            e[3] += 1;
+        }
+        if together != p.same && errors.len() < 12 {
+            errors.push(format!(
+                "  {} {} | {}",
+                if p.same {
+                    "split (same story, different stories):"
+                } else {
+                    "merged (different stories, one story):"
+                },
+                p.a,
+                p.b
+            ));
+        }
+    }
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "stories, pairwise on annotated pairs{}:\n  {:<8} {:>6} {:>6} {:>6} {:>5} {:>9} {:>6} {:>6}",
+        if prefix.is_empty() { String::new() } else { format!(" (first article {prefix}*)") },
+        "sample", "P", "R", "F1", "tp", "together", "same", "pairs"
+    );
+    for (k, [tp, pred, gold, n]) in &by {
+        let p = if *pred > 0 {
+            *tp as f64 / *pred as f64
+        } else {
+            0.0
+        };
+        let r = if *gold > 0 {
+            *tp as f64 / *gold as f64
+        } else {
+            0.0
+        };
+        let f = if p + r > 0.0 {
+            2.0 * p * r / (p + r)
+        } else {
+            0.0
+        };
+        let _ = writeln!(
+            out,
+            "  {k:<8} {p:>6.3} {r:>6.3} {f:>6.3} {tp:>5} {pred:>9} {gold:>6} {n:>6}"
+        );
+    }
+    if missing > 0 {
+        let _ = writeln!(
+            out,
+            "  {missing} pair(s) left out: an article is not in the store"
+        );
+    }
+    if !errors.is_empty() {
+        let _ = writeln!(out, "first disagreements:");
+        for e in errors {
+            let _ = writeln!(out, "{e}");
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn story_pair_rows() {
+        let ok = "# comment\n\na\tb\t1\tA\tsame decree\nc\td\t0\tB\n";
+        let p = parse_story_pairs("g.tsv", ok).unwrap();
+        assert_eq!(p.len(), 2);
+        assert!(p[0].same && !p[1].same);
+        assert_eq!(p[1].sample, "B");
+        for (bad, want) in [
+            ("a\tb\t1\n", "g.tsv:1: expected id1"),
+            ("x\ty\t0\tA\na\tb\tyes\tA\n", "g.tsv:2: label \"yes\""),
+            ("a\ta\t1\tA\n", "g.tsv:1: two different"),
+        ] {
+            let e = parse_story_pairs("g.tsv", bad).unwrap_err().to_string();
+            assert!(e.contains(want), "{bad:?}: {e}");
+        }
+    }
+
+    #[test]
+    fn pairwise_story_scores() {
+        let dir = std::env::temp_dir().join(format!("marsad-eval-stories-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let mut store = marsad_store::Store::open(&dir).unwrap();
+        let doc = |id: &str, day: &str| marsad_doc::Document {
+            schema: marsad_doc::SCHEMA.into(),
+            id: id.into(),
+            published: Some(day.into()),
+            title: None,
+            source: Default::default(),
+            text: format!("نص {id}"),
+            sentences: Vec::new(),
+            entities: Vec::new(),
+            events: Vec::new(),
+            quotes: Vec::new(),
+            quantities: Vec::new(),
+            dates: Vec::new(),
+        };
+        store
+            .put(&[
+                doc("a", "2015-07-21"),
+                doc("b", "2015-07-22"),
+                doc("c", "2015-08-01"),
+                doc("d", "2015-08-02"),
+            ])
+            .unwrap();
+        let a = marsad_store::Assignment {
+            stories: vec![
+                ("a".into(), 1),
+                ("b".into(), 1),
+                ("c".into(), 2),
+                ("d".into(), 2),
+            ],
+            ..Default::default()
+        };
+        store.assign(&a, &[]).unwrap();
+        let pair = |a: &str, b: &str, same: bool| StoryPair {
+            a: a.into(),
+            b: b.into(),
+            same,
+            sample: "A".into(),
+        };
+        let pairs = [
+            pair("a", "b", true),  // together, same: tp
+            pair("a", "c", true),  // split
+            pair("c", "d", false), // merged
+            pair("a", "zz", true), // not stored
+        ];
+        let all = stories(&pairs, &store, "").unwrap();
+        // P = 1/2, R = 1/2 over 3 pairs.
+        assert!(
+            all.contains("all       0.500  0.500  0.500     1         2      2      3"),
+            "{all}"
+        );
+        assert!(all.contains("1 pair(s) left out"), "{all}");
+        assert!(
+            all.contains("split (same story, different stories): a | c"),
+            "{all}"
+        );
+        // Only pairs whose earlier article is from July.
+        let july = stories(&pairs, &store, "2015-07-").unwrap();
+        assert!(
+            july.contains("all       1.000  0.500  0.667     1         1      2      2"),
+            "{july}"
+        );
+        drop(store);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}

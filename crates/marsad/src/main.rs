@@ -381,6 +381,19 @@ enum EvalCommand {
         #[arg(long, default_value = "heldout")]
         set: String,
     },
+    /// Stories against annotated article pairs (same story or not):
+    /// pairwise precision/recall of the clustering in a store. Build the store
+    /// first: `marsad ingest ../shared/corpora/saudinewsnet --db DIR`.
+    Stories {
+        /// Gold: `id1<TAB>id2<TAB>0|1<TAB>sample` rows.
+        #[arg(long, default_value = "eval/gold/story-pairs.tsv")]
+        gold: PathBuf,
+        #[arg(long, default_value = "marsad-data")]
+        db: PathBuf,
+        /// `tune` (pairs from 2015-07), `heldout` (2015-08) or `all`.
+        #[arg(long, default_value = "heldout")]
+        set: String,
+    },
 }
 
 fn main() -> ExitCode {
@@ -1235,6 +1248,25 @@ fn run(cli: Cli) -> Result<ExitCode> {
             };
             let report = marsad::eval::glue(&corpus, prefix, rate, seed)?;
             print!("{report}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Eval {
+            cmd: Some(EvalCommand::Stories { gold, db, set }),
+            ..
+        } => {
+            let prefix = match set.as_str() {
+                "tune" => "2015-07-",
+                "heldout" => "2015-08-",
+                "all" => "",
+                other => {
+                    return Err(user(format!(
+                        "--set {other:?}: expected tune, heldout or all"
+                    )))
+                }
+            };
+            let pairs = marsad::eval::read_story_pairs(&gold)?;
+            let store = open_existing(&db)?;
+            print!("{}", marsad::eval::stories(&pairs, &store, prefix)?);
             Ok(ExitCode::SUCCESS)
         }
     }

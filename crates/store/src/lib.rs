@@ -1452,6 +1452,19 @@ impl Store {
         rows.collect::<Result<Vec<_>, _>>().map_err(|e| self.err(e))
     }
 
+    /// A document's publication date and story (`None` when the document is
+    /// not stored; the story is `None` while it waits to be placed).
+    pub fn placement(&self, id: &str) -> Result<Option<(Option<String>, Option<i64>)>, StoreError> {
+        self.conn
+            .query_row(
+                "SELECT published, story FROM documents WHERE id = ?1",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .map_err(|e| self.err(e))
+    }
+
     /// The canonical article a document copies, if it is a wire copy.
     pub fn copy_of(&self, id: &str) -> Result<Option<String>, StoreError> {
         self.conn

@@ -1106,6 +1106,9 @@ pub struct StoryRow {
     pub documents: usize,
 }
 
+/// A document's publication date and story (see [`Store::placement`]).
+pub type Placement = (Option<String>, Option<i64>);
+
 /// Placements decided by clustering, written in one transaction.
 #[derive(Debug, Default, Clone)]
 pub struct Assignment {
@@ -1454,7 +1457,7 @@ impl Store {
 
     /// A document's publication date and story (`None` when the document is
     /// not stored; the story is `None` while it waits to be placed).
-    pub fn placement(&self, id: &str) -> Result<Option<(Option<String>, Option<i64>)>, StoreError> {
+    pub fn placement(&self, id: &str) -> Result<Option<Placement>, StoreError> {
         self.conn
             .query_row(
                 "SELECT published, story FROM documents WHERE id = ?1",

@@ -442,15 +442,17 @@ pub fn parse_story_pairs(file: &str, text: &str) -> Result<Vec<StoryPair>> {
         let f: Vec<&str> = line.split('\t').collect();
         let bad = |why: &str| crate::error::user(format!("{file}:{}: {why}", i + 1));
         if f.len() < 4 {
-            return Err(bad("expected id1, id2, label (0 or 1) and sample, tab-separated").into());
+            return Err(bad(
+                "expected id1, id2, label (0 or 1) and sample, tab-separated",
+            ));
         }
         let same = match f[2].trim() {
             "1" => true,
             "0" => false,
-            other => return Err(bad(&format!("label {other:?}: expected 0 or 1")).into()),
+            other => return Err(bad(&format!("label {other:?}: expected 0 or 1"))),
         };
         if f[0].trim().is_empty() || f[1].trim().is_empty() || f[0] == f[1] {
-            return Err(bad("two different, non-empty ids expected").into());
+            return Err(bad("two different, non-empty ids expected"));
         }
         out.push(StoryPair {
             a: f[0].trim().to_string(),

@@ -927,7 +927,9 @@ impl Store {
         add(" AND e.type = ?", &f.kind, &mut args);
         add(" AND e.date >= ?", &f.since, &mut args);
         add(" AND e.date <= ?", &f.until, &mut args);
-        sql.push_str(" ORDER BY e.date DESC, e.doc_id, e.seq");
+        // Newest reports first (an event dated in the future or the past by
+        // its text does not jump the queue), then the event date.
+        sql.push_str(" ORDER BY COALESCE(d.published, e.date) DESC, e.date DESC, e.doc_id, e.seq");
         if f.limit > 0 {
             sql.push_str(&format!(" LIMIT {}", f.limit));
         }

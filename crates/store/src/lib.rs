@@ -968,26 +968,13 @@ impl Store {
 
     /// Actors by the number of documents that mention them.
     pub fn actors(&self, limit: usize) -> Result<Vec<ActorRow>, StoreError> {
-        let mut st = self
-            .conn
-            .prepare(
-                "SELECT entity_id, MAX(type), MAX(name), COUNT(DISTINCT doc_id), SUM(mentions)
+        self.query_rows(
+            "SELECT entity_id, MAX(type), MAX(name), COUNT(DISTINCT doc_id), SUM(mentions)
                  FROM entities JOIN documents d ON d.id = doc_id WHERE d.dup_of IS NULL
                  GROUP BY entity_id ORDER BY COUNT(DISTINCT doc_id) DESC, entity_id LIMIT ?1",
-            )
-            .map_err(|e| self.err(e))?;
-        let rows = st
-            .query_map([limit.max(1) as i64], |r| {
-                Ok(ActorRow {
-                    id: r.get(0)?,
-                    kind: r.get(1)?,
-                    name: r.get(2)?,
-                    documents: r.get::<_, i64>(3)? as usize,
-                    mentions: r.get::<_, i64>(4)? as usize,
-                })
-            })
-            .map_err(|e| self.err(e))?;
-        rows.collect::<Result<Vec<_>, _>>().map_err(|e| self.err(e))
+            [limit.max(1) as i64],
+            actor_row,
+        )
     }
 
     /// Quotations, optionally of one speaker, newest first (canonical articles).
@@ -1108,6 +1095,17 @@ pub struct StoryRow {
     pub documents: usize,
 }
 
+/// An [`ActorRow`] from `id, type, name, documents, mentions` columns.
+fn actor_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ActorRow> {
+    Ok(ActorRow {
+        id: r.get(0)?,
+        kind: r.get(1)?,
+        name: r.get(2)?,
+        documents: r.get::<_, i64>(3)? as usize,
+        mentions: r.get::<_, i64>(4)? as usize,
+    })
+}
+
 /// A document's publication date and story (see [`Store::placement`]).
 pub type Placement = (Option<String>, Option<i64>);
 
@@ -1125,24 +1123,19 @@ pub struct Assignment {
 impl Store {
     /// Documents not yet placed in a story, by publication date then id.
     pub fn pending(&self) -> Result<Vec<Pending>, StoreError> {
-        let mut st = self
-            .conn
-            .prepare(
-                "SELECT id, published, signature, features FROM documents WHERE story IS NULL
+        self.query_rows(
+            "SELECT id, published, signature, features FROM documents WHERE story IS NULL
                  ORDER BY published IS NULL, published, id",
-            )
-            .map_err(|e| self.err(e))?;
-        let rows = st
-            .query_map([], |r| {
+            [],
+            |r| {
                 Ok(Pending {
                     id: r.get(0)?,
                     published: r.get(1)?,
                     signature: r.get(2)?,
                     features: r.get(3)?,
                 })
-            })
-            .map_err(|e| self.err(e))?;
-        rows.collect::<Result<Vec<_>, _>>().map_err(|e| self.err(e))
+            },
+        )
     }
 
     /// Placed documents, calling `f` for each (streams: memory does not
@@ -1247,16 +1240,12 @@ impl Store {
 
     /// Stories, largest first (canonical articles, then all), at most `limit`.
     pub fn stories(&self, limit: usize) -> Result<Vec<StoryRow>, StoreError> {
-        let mut st = self
-            .conn
-            .prepare(
+        self.query_rows(
                 "SELECT s.id, s.title, s.first, s.last, s.documents FROM stories s
                  ORDER BY (SELECT COUNT(*) FROM documents d WHERE d.story = s.id AND d.dup_of IS NULL) DESC,
                           s.documents DESC, s.last DESC, s.id LIMIT ?1",
-            )
-            .map_err(|e| self.err(e))?;
-        let rows = st
-            .query_map([limit.max(1) as i64], |r| {
+            [limit.max(1) as i64],
+            |r| {
                 Ok(StoryRow {
                     id: r.get(0)?,
                     title: r.get(1)?,
@@ -1264,9 +1253,8 @@ impl Store {
                     last: r.get(3)?,
                     documents: r.get::<_, i64>(4)? as usize,
                 })
-            })
-            .map_err(|e| self.err(e))?;
-        rows.collect::<Result<Vec<_>, _>>().map_err(|e| self.err(e))
+            },
+        )
     }
 
     /// One story's row.
@@ -1291,15 +1279,11 @@ impl Store {
 
     /// The articles of a story as (id, published, title, copy of), by date.
     pub fn story_members(&self, story: i64) -> Result<Vec<Member>, StoreError> {
-        let mut st = self
-            .conn
-            .prepare(
-                "SELECT id, published, title, source, dup_of FROM documents WHERE story = ?1
+        self.query_rows(
+            "SELECT id, published, title, source, dup_of FROM documents WHERE story = ?1
                  ORDER BY published IS NULL, published, id",
-            )
-            .map_err(|e| self.err(e))?;
-        let rows = st
-            .query_map([story], |r| {
+            [story],
+            |r| {
                 Ok(Member {
                     id: r.get(0)?,
                     published: r.get(1)?,
@@ -1307,9 +1291,8 @@ impl Store {
                     source: r.get(3)?,
                     dup_of: r.get(4)?,
                 })
-            })
-            .map_err(|e| self.err(e))?;
-        rows.collect::<Result<Vec<_>, _>>().map_err(|e| self.err(e))
+            },
+        )
     }
 }
 
@@ -1382,50 +1365,32 @@ impl Store {
 
     /// Mentions of an entity per month (canonical articles).
     pub fn timeline(&self, entity: &str) -> Result<Vec<MonthRow>, StoreError> {
-        let mut st = self
-            .conn
-            .prepare(
+        self.query_rows(
                 "SELECT COALESCE(substr(d.published, 1, 7), '?'), COUNT(DISTINCT e.doc_id), SUM(e.mentions)
                  FROM entities e JOIN documents d ON d.id = e.doc_id
                  WHERE e.entity_id = ?1 AND d.dup_of IS NULL GROUP BY 1 ORDER BY 1",
-            )
-            .map_err(|e| self.err(e))?;
-        let rows = st
-            .query_map([entity], |r| {
+            [entity],
+            |r| {
                 Ok(MonthRow {
                     month: r.get(0)?,
                     documents: r.get::<_, i64>(1)? as usize,
                     mentions: r.get::<_, i64>(2)? as usize,
                 })
-            })
-            .map_err(|e| self.err(e))?;
-        rows.collect::<Result<Vec<_>, _>>().map_err(|e| self.err(e))
+            },
+        )
     }
 
     /// Stored entities whose id, name or Arabic name is `name` (exact), or
     /// failing that contains it; by articles.
     pub fn find_actor(&self, name: &str) -> Result<Vec<ActorRow>, StoreError> {
-        let mut st = self
-            .conn
-            .prepare(
+        self.query_rows(
                 "SELECT entity_id, MAX(type), MAX(name), COUNT(DISTINCT doc_id), SUM(mentions),
                         MAX(entity_id = ?1 OR name = ?1 OR name_ar = ?1) AS exact
                  FROM entities WHERE entity_id = ?1 OR name LIKE '%' || ?1 || '%' OR name_ar LIKE '%' || ?1 || '%'
                  GROUP BY entity_id ORDER BY exact DESC, COUNT(DISTINCT doc_id) DESC LIMIT 20",
-            )
-            .map_err(|e| self.err(e))?;
-        let rows = st
-            .query_map([name], |r| {
-                Ok(ActorRow {
-                    id: r.get(0)?,
-                    kind: r.get(1)?,
-                    name: r.get(2)?,
-                    documents: r.get::<_, i64>(3)? as usize,
-                    mentions: r.get::<_, i64>(4)? as usize,
-                })
-            })
-            .map_err(|e| self.err(e))?;
-        rows.collect::<Result<Vec<_>, _>>().map_err(|e| self.err(e))
+            [name],
+            actor_row,
+        )
     }
 }
 
@@ -1433,27 +1398,26 @@ impl Store {
     /// A story's actors by the number of its canonical articles that
     /// mention them (knowledge-base entities and new names alike).
     pub fn story_actors(&self, story: i64, limit: usize) -> Result<Vec<ActorRow>, StoreError> {
-        let mut st = self
-            .conn
-            .prepare(
+        self.query_rows(
                 "SELECT e.entity_id, MAX(e.type), MAX(e.name), COUNT(DISTINCT e.doc_id), SUM(e.mentions)
                  FROM entities e JOIN documents d ON d.id = e.doc_id
                  WHERE d.story = ?1 AND d.dup_of IS NULL AND e.type NOT IN ('LOCATION', 'OTHER')
                  GROUP BY e.entity_id ORDER BY COUNT(DISTINCT e.doc_id) DESC, SUM(e.mentions) DESC, e.entity_id
                  LIMIT ?2",
-            )
-            .map_err(|e| self.err(e))?;
-        let rows = st
-            .query_map(params![story, limit.max(1) as i64], |r| {
-                Ok(ActorRow {
-                    id: r.get(0)?,
-                    kind: r.get(1)?,
-                    name: r.get(2)?,
-                    documents: r.get::<_, i64>(3)? as usize,
-                    mentions: r.get::<_, i64>(4)? as usize,
-                })
-            })
-            .map_err(|e| self.err(e))?;
+            params![story, limit.max(1) as i64],
+            actor_row,
+        )
+    }
+
+    /// Run a query and map every row with `f`.
+    fn query_rows<T, P: rusqlite::Params>(
+        &self,
+        sql: &str,
+        params: P,
+        f: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    ) -> Result<Vec<T>, StoreError> {
+        let mut st = self.conn.prepare(sql).map_err(|e| self.err(e))?;
+        let rows = st.query_map(params, f).map_err(|e| self.err(e))?;
         rows.collect::<Result<Vec<_>, _>>().map_err(|e| self.err(e))
     }
 

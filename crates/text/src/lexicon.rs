@@ -64,7 +64,12 @@ pub(crate) struct WordKey([u64; 3]);
 impl WordKey {
     #[inline]
     pub(crate) fn new(s: &str) -> Option<WordKey> {
-        let b = s.as_bytes();
+        WordKey::from_utf8_bytes(s.as_bytes())
+    }
+
+    /// [`WordKey::new`] of a string given as its bytes.
+    #[inline]
+    pub(crate) fn from_utf8_bytes(b: &[u8]) -> Option<WordKey> {
         if b.len() > WORD_KEY_MAX {
             return None;
         }
@@ -73,6 +78,35 @@ impl WordKey {
         buf[23] = b.len() as u8;
         let w = |k: usize| u64::from_le_bytes(buf[k * 8..k * 8 + 8].try_into().unwrap());
         Some(WordKey([w(0), w(1), w(2)]))
+    }
+
+    /// The packed words (the last byte is the length; all zero only for "").
+    #[inline]
+    pub(crate) fn words(&self) -> [u64; 3] {
+        self.0
+    }
+
+    /// Unpack [`WordKey::words`].
+    #[inline]
+    pub(crate) fn from_words(w: [u64; 3]) -> WordKey {
+        WordKey(w)
+    }
+
+    /// Byte length of the word.
+    #[inline]
+    pub(crate) fn len(&self) -> usize {
+        (self.0[2] >> 56) as usize
+    }
+
+    /// The word's bytes (valid UTF-8: a copy of a whole `&str`), as a buffer
+    /// of which the first [`WordKey::len`] bytes are the word.
+    #[inline]
+    pub(crate) fn bytes(&self) -> [u8; 24] {
+        let mut b = [0u8; 24];
+        b[..8].copy_from_slice(&self.0[0].to_le_bytes());
+        b[8..16].copy_from_slice(&self.0[1].to_le_bytes());
+        b[16..].copy_from_slice(&self.0[2].to_le_bytes());
+        b
     }
 }
 

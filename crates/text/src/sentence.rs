@@ -25,6 +25,8 @@ use crate::matchform::match_form;
 struct SentenceData {
     openers: HashSet<String>,
     abbreviations: HashSet<String>,
+    /// Byte length of the longest abbreviation.
+    abbreviation_max: usize,
 }
 
 fn sentence_data() -> &'static SentenceData {
@@ -36,9 +38,11 @@ fn sentence_data() -> &'static SentenceData {
                 .into_iter()
                 .collect()
         };
+        let abbreviations = load(data::ABBREVIATIONS_TXT);
         SentenceData {
             openers: load(data::SENTENCE_OPENERS_TXT),
-            abbreviations: load(data::ABBREVIATIONS_TXT),
+            abbreviation_max: abbreviations.iter().map(String::len).max().unwrap_or(0),
+            abbreviations,
         }
     })
 }
@@ -77,12 +81,46 @@ fn is_digit(c: char) -> bool {
 /// Sentence byte spans of display text, in order, non-overlapping, trimmed.
 pub fn split(text: &str) -> Vec<Range<usize>> {
     let mut out = Vec::new();
+    let bytes = text.as_bytes();
     let mut start = 0;
-    for line in text.split('\n') {
-        split_line(text, start, start + line.len(), &mut out);
-        start += line.len() + 1;
+    loop {
+        match find_newline(&bytes[start..]) {
+            Some(k) => {
+                split_line(text, start, start + k, &mut out);
+                start += k + 1;
+            }
+            None => {
+                split_line(text, start, text.len(), &mut out);
+                return out;
+            }
+        }
     }
-    out
+}
+
+/// Index of the first `\n` in `s`.
+#[inline]
+fn find_newline(s: &[u8]) -> Option<usize> {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::*;
+        let mut i = 0;
+        // SAFETY: SSE2 is part of the x86-64 baseline; every load reads 16
+        // bytes of `s` (`i + 16 <= s.len()`).
+        unsafe {
+            let nl = _mm_set1_epi8(b'\n' as i8);
+            while i + 16 <= s.len() {
+                let v = _mm_loadu_si128(s.as_ptr().add(i) as *const __m128i);
+                let mask = _mm_movemask_epi8(_mm_cmpeq_epi8(v, nl)) as u32;
+                if mask != 0 {
+                    return Some(i + mask.trailing_zeros() as usize);
+                }
+                i += 16;
+            }
+        }
+        s[i..].iter().position(|&b| b == b'\n').map(|k| i + k)
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    s.iter().position(|&b| b == b'\n')
 }
 
 fn push_trimmed(text: &str, r: Range<usize>, out: &mut Vec<Range<usize>>) {
@@ -157,11 +195,31 @@ fn dot_ends(line: &str, i: usize, marker_end: usize) -> bool {
     if chars.next().is_none() && first.is_ascii_uppercase() {
         return false; // initial
     }
+    !is_abbreviation(word)
+}
+
+/// Whether the match form of `word` is a listed abbreviation.
+fn is_abbreviation(word: &str) -> bool {
     let d = sentence_data();
-    if d.abbreviations.contains(&match_form(word)) {
-        return false;
+    // The match form, built on the stack; longer than every abbreviation
+    // means none (most words).
+    let mut buf = [0u8; 64];
+    if d.abbreviation_max > buf.len() {
+        return d.abbreviations.contains(&match_form(word));
     }
-    true
+    let max = d.abbreviation_max;
+    let mut len = 0;
+    for c in word.chars() {
+        if let Some(m) = crate::matchform::match_char(c) {
+            let l = m.len_utf8();
+            if len + l > max {
+                return false;
+            }
+            m.encode_utf8(&mut buf[len..]);
+            len += l;
+        }
+    }
+    std::str::from_utf8(&buf[..len]).is_ok_and(|m| d.abbreviations.contains(m))
 }
 
 #[inline]
@@ -182,12 +240,71 @@ const TERM_LAST: [bool; 256] = {
     t
 };
 
+/// Index of the first byte of `s` that may be the last byte of a terminator
+/// (a superset of the [`TERM_LAST`] bytes that follow the right byte: every
+/// hit is checked by the caller).
+#[inline]
+fn find_term_last(s: &[u8]) -> Option<usize> {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::*;
+        let mut i = 0;
+        if s.len() >= 16 {
+            // SAFETY: SSE2 is part of the x86-64 baseline; every load reads
+            // 16 bytes of `s` (`i + 16 <= s.len()`, and `i >= 1` for the
+            // load at `i - 1`).
+            unsafe {
+                let dot = _mm_set1_epi8(b'.' as i8);
+                let excl = _mm_set1_epi8(b'!' as i8);
+                let quest = _mm_set1_epi8(b'?' as i8);
+                let b9f = _mm_set1_epi8(0x9Fu8 as i8);
+                let bd8 = _mm_set1_epi8(0xD8u8 as i8);
+                let b94 = _mm_set1_epi8(0x94u8 as i8);
+                let bdb = _mm_set1_epi8(0xDBu8 as i8);
+                let ba6 = _mm_set1_epi8(0xA6u8 as i8);
+                let b80 = _mm_set1_epi8(0x80u8 as i8);
+                while i + 16 <= s.len() {
+                    let v = _mm_loadu_si128(s.as_ptr().add(i) as *const __m128i);
+                    let prev = if i == 0 {
+                        _mm_slli_si128::<1>(v)
+                    } else {
+                        _mm_loadu_si128(s.as_ptr().add(i - 1) as *const __m128i)
+                    };
+                    let ascii = _mm_or_si128(
+                        _mm_or_si128(_mm_cmpeq_epi8(v, dot), _mm_cmpeq_epi8(v, excl)),
+                        _mm_cmpeq_epi8(v, quest),
+                    );
+                    // ؟ D8 9F, ۔ DB 94, … E2 80 A6 (by their last two bytes).
+                    let multi = _mm_or_si128(
+                        _mm_or_si128(
+                            _mm_and_si128(_mm_cmpeq_epi8(v, b9f), _mm_cmpeq_epi8(prev, bd8)),
+                            _mm_and_si128(_mm_cmpeq_epi8(v, b94), _mm_cmpeq_epi8(prev, bdb)),
+                        ),
+                        _mm_and_si128(_mm_cmpeq_epi8(v, ba6), _mm_cmpeq_epi8(prev, b80)),
+                    );
+                    let mask = _mm_movemask_epi8(_mm_or_si128(ascii, multi)) as u32;
+                    if mask != 0 {
+                        return Some(i + mask.trailing_zeros() as usize);
+                    }
+                    i += 16;
+                }
+            }
+        }
+        s[i..]
+            .iter()
+            .position(|&b| TERM_LAST[b as usize])
+            .map(|k| i + k)
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    s.iter().position(|&b| TERM_LAST[b as usize])
+}
+
 /// The next terminator at or after byte `p` (a char boundary) of `lb` (valid
 /// UTF-8): its char, start and byte length.
 #[inline]
 fn next_terminator(lb: &[u8], mut p: usize) -> Option<(char, usize, usize)> {
     while p < lb.len() {
-        let q = p + lb[p..].iter().position(|&b| TERM_LAST[b as usize])?;
+        let q = p + find_term_last(&lb[p..])?;
         let hit = match lb[q] {
             b'.' => Some(('.', q, 1)),
             b'!' => Some(('!', q, 1)),

@@ -22,7 +22,7 @@ use std::ops::{Deref, Range};
 use std::sync::OnceLock;
 
 use crate::data;
-use crate::lexicon::{FxBuild, Lexicon, WordKey};
+use crate::lexicon::{FxBuild, FxHasher, Lexicon, WordKey};
 use crate::matchform::{is_diacritic, match_char, push_match_form};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,9 +67,20 @@ pub struct Segments {
     items: [Segment; MAX_SEGMENTS],
 }
 
+/// [`Segment::default`], as a constant (so filling unused slots compiles to
+/// plain stores).
+const EMPTY_SEGMENT: Segment = Segment {
+    start: 0,
+    end: 0,
+    kind: SegKind::Stem,
+};
+
 impl Segments {
     pub fn new() -> Self {
-        Self::default()
+        Segments {
+            len: 0,
+            items: [EMPTY_SEGMENT; MAX_SEGMENTS],
+        }
     }
 
     /// Append a segment (ignored beyond [`MAX_SEGMENTS`]).
@@ -81,9 +92,16 @@ impl Segments {
     }
 
     pub fn one(start: usize, end: usize, kind: SegKind) -> Self {
-        let mut s = Self::new();
-        s.push(Segment { start, end, kind });
-        s
+        Segments {
+            len: 1,
+            items: [
+                Segment { start, end, kind },
+                EMPTY_SEGMENT,
+                EMPTY_SEGMENT,
+                EMPTY_SEGMENT,
+                EMPTY_SEGMENT,
+            ],
+        }
     }
 }
 
@@ -117,8 +135,8 @@ impl Norm {
             // Always a copy of a whole `&str` (see `From<&str>`), so valid UTF-8.
             NormRepr::Inline { len, buf } => {
                 // SAFETY: `buf[..len]` is always a byte-for-byte copy of a
-                // whole `&str` (the only constructor is `From<&str>`), so it
-                // is valid UTF-8; re-validating on every access cost ~4 % of
+                // whole `&str` (`From<&str>`) or a concatenation of whole
+                // UTF-8 encoded chars (`arabic_token`), so it is valid UTF-8; re-validating on every access cost ~4 % of
                 // the whole pipeline.
                 unsafe { std::str::from_utf8_unchecked(&buf[..*len as usize]) }
             }
@@ -440,17 +458,6 @@ fn key_to_match(c: char) -> char {
     }
 }
 
-/// Lexicon lookup of a segmentation-key substring (ة looked up as ه).
-fn key_cb(lex: &Lexicon, s: &str, buf: &mut String) -> Option<i32> {
-    if s.contains(['ة', 'أ', 'إ', 'آ']) {
-        buf.clear();
-        buf.extend(s.chars().map(key_to_match));
-        lex.cb(buf).map(|v| v as i32)
-    } else {
-        lex.cb(s).map(|v| v as i32)
-    }
-}
-
 /// Segment a word given as a segmentation key ([`push_seg_key`]; a plain match
 /// form works too but cannot tell ة from ه). No caching. Returns
 /// [`Split::whole`] unless the lexicon supports a split.
@@ -472,26 +479,53 @@ pub fn segment_norm(w: &str, lex: &Lexicon) -> Split {
     if n < 3 {
         return whole;
     }
+    // The match form of `w` (what the lexicon and the exceptions are keyed
+    // by): `key_to_match` maps 2-byte chars to 2-byte chars, so it has the
+    // same byte offsets and every substring of `w` maps to the same range.
+    let mut mbuf = [0u8; 4 * MAX_CHARS];
+    for k in 0..n {
+        key_to_match(chars[k]).encode_utf8(&mut mbuf[offs[k]..]);
+    }
+    let mf = std::str::from_utf8(&mbuf[..w.len()]).expect("whole chars");
     let exc = exceptions();
-    let mut kbuf = String::new();
-    let is_exc = |s: &str, kbuf: &mut String| {
-        if s.contains(['ة', 'أ', 'إ', 'آ']) {
-            kbuf.clear();
-            kbuf.extend(s.chars().map(key_to_match));
-            exc.contains(kbuf.as_str())
-        } else {
-            exc.contains(s)
-        }
-    };
-    if is_exc(w, &mut kbuf) {
+    if exc.contains(mf) {
         return whole;
     }
-    let whole_known = key_cb(lex, w, &mut kbuf).is_some();
-    let lbuf = RefCell::new(String::new());
-    let cb = |s: &str| key_cb(lex, s, &mut lbuf.borrow_mut());
+    // Lexicon lookups of `w[offs[a]..offs[b]]`, memoised for a ≤ 4, n - b ≤ 3
+    // (every substring looked up below): i32::MIN unknown yet, -1 absent.
+    let mut memo = [i32::MIN; 20];
+    let mut cb_range = |a: usize, b: usize| -> Option<i32> {
+        let look = || lex.cb(&mf[offs[a]..offs[b]]).map_or(-1, |v| v as i32);
+        let v = if a <= 4 && n - b <= 3 {
+            let slot = &mut memo[a * 4 + (n - b)];
+            if *slot == i32::MIN {
+                *slot = look();
+            }
+            *slot
+        } else {
+            look()
+        };
+        (v >= 0).then_some(v)
+    };
+    // Exceptions among the suffixes `w[offs[s]..]`, memoised for s ≤ 4.
+    let mut exc_memo = [None::<bool>; 5];
+    let mut is_exc_from = |s: usize| -> bool {
+        if s <= 4 {
+            *exc_memo[s].get_or_insert_with(|| exc.contains(&mf[offs[s]..]))
+        } else {
+            exc.contains(&mf[offs[s]..])
+        }
+    };
+    let whole_known = cb_range(0, n).is_some();
+    // Which pronouns `w` ends with.
+    let mut suf_ok = [false; PRONOUNS.len()];
+    for (ok, p) in suf_ok.iter_mut().zip(PRONOUNS) {
+        *ok = w.ends_with(p);
+    }
 
     let mut best: Option<(usize, i32, Split)> = None;
     let mut buf = String::new();
+    let mut bbuf = String::new();
 
     let conjs: [Option<char>; 3] = [None, Some('و'), Some('ف')];
     for conj in conjs {
@@ -523,8 +557,9 @@ pub fn segment_norm(w: &str, lex: &Lexicon) -> Split {
                     continue;
                 }
                 let p3 = p2 + art;
-                for suf in std::iter::once("").chain(PRONOUNS.iter().copied()) {
-                    if !suf.is_empty() && (art != 0 || !w.ends_with(suf)) {
+                for si in 0..=PRONOUNS.len() {
+                    let suf = if si == 0 { "" } else { PRONOUNS[si - 1] };
+                    if si != 0 && (art != 0 || !suf_ok[si - 1]) {
                         continue;
                     }
                     let suf_chars = suf.chars().count();
@@ -557,25 +592,26 @@ pub fn segment_norm(w: &str, lex: &Lexicon) -> Split {
                     // Do not split inside an exception word.
                     if [0, p1, p2]
                         .iter()
-                        .any(|&s| s > 0 && s < p3 && is_exc(&w[offs[s]..], &mut kbuf))
+                        .any(|&s| s > 0 && s < p3 && is_exc_from(s))
                     {
                         continue;
                     }
-                    // The stem (with ة restored before a pronoun if needed).
-                    let mut stem = &w[offs[p3]..offs[stem_end]];
+                    // The stem (with ة restored before a pronoun if needed),
+                    // as a match form.
+                    let key_stem = &w[offs[p3]..offs[stem_end]];
                     let mut ta = false;
-                    let stem_cb = match cb(stem) {
+                    let stem_cb = match cb_range(p3, stem_end) {
                         Some(v) => v,
                         None => {
-                            if !suf.is_empty() && stem.ends_with('ت') && !stem.contains('ة') {
+                            if !suf.is_empty() && key_stem.ends_with('ت') && !key_stem.contains('ة')
+                            {
                                 buf.clear();
-                                buf.push_str(&stem[..stem.len() - 'ت'.len_utf8()]);
+                                buf.push_str(&mf[offs[p3]..offs[stem_end] - 'ت'.len_utf8()]);
                                 buf.push('ه');
-                                match cb(&buf) {
+                                match lex.cb(&buf) {
                                     Some(v) => {
                                         ta = true;
-                                        stem = &buf;
-                                        v
+                                        v as i32
                                     }
                                     None => continue,
                                 }
@@ -587,12 +623,16 @@ pub fn segment_norm(w: &str, lex: &Lexicon) -> Split {
                     // The base: article + stem.
                     let base_start = if art != 0 { p2 } else { p3 };
                     let base_cb = if art == 2 && !ta {
-                        cb(&w[offs[p2]..offs[stem_end]])
+                        cb_range(p2, stem_end)
                     } else if art != 0 {
-                        let mut b = String::with_capacity(stem.len() + 4);
-                        b.push_str("ال");
-                        b.push_str(stem);
-                        cb(&b)
+                        bbuf.clear();
+                        bbuf.push_str("ال");
+                        bbuf.push_str(if ta {
+                            &buf
+                        } else {
+                            &mf[offs[p3]..offs[stem_end]]
+                        });
+                        lex.cb(&bbuf).map(|v| v as i32)
                     } else {
                         None
                     };
@@ -613,7 +653,7 @@ pub fn segment_norm(w: &str, lex: &Lexicon) -> Split {
                             if s == base_start && e == stem_end {
                                 continue;
                             }
-                            if let Some(fc) = cb(&w[offs[s]..offs[e]]) {
+                            if let Some(fc) = cb_range(s, e) {
                                 let mut t = if e == n && !suf.is_empty() {
                                     T_PRONOUN.min(T_PROCLITIC)
                                 } else {
@@ -666,12 +706,225 @@ pub fn segment_norm(w: &str, lex: &Lexicon) -> Split {
     best.map_or(whole, |(_, _, s)| s)
 }
 
+/// One slot of [`SegTable`]: a key packed inline ([`WordKey::words`]; all
+/// zero when free) and its split packed by [`pack_split`]. 32 bytes, so a
+/// probe touches one cache line.
+#[derive(Clone, Copy, Default)]
+#[repr(C, align(32))]
+struct Slot {
+    key: [u64; 3],
+    split: u64,
+}
+
+#[inline]
+fn kind_from_code(c: u8) -> SegKind {
+    match c {
+        0 => SegKind::Conj,
+        1 => SegKind::Prep,
+        2 => SegKind::Future,
+        3 => SegKind::Article,
+        5 => SegKind::Pronoun,
+        _ => SegKind::Stem,
+    }
+}
+
+#[inline]
+fn kind_code(k: SegKind) -> u64 {
+    match k {
+        SegKind::Conj => 0,
+        SegKind::Prep => 1,
+        SegKind::Future => 2,
+        SegKind::Article => 3,
+        SegKind::Stem => 4,
+        SegKind::Pronoun => 5,
+    }
+}
+
+/// A split packed in a `u64` (byte `i`: kind << 5 | length of part `i`; byte
+/// 5: n | ta << 3), or `None` when a part is 32 chars or longer (never for a
+/// [`WordKey`]-sized word).
+#[inline]
+fn pack_split(s: &Split) -> Option<u64> {
+    let mut v = 0u64;
+    for (i, &(k, len)) in s.parts.iter().enumerate() {
+        if len >= 32 {
+            return None;
+        }
+        v |= ((kind_code(k) << 5) | len as u64) << (8 * i);
+    }
+    if s.n > MAX_SEGMENTS as u8 {
+        return None;
+    }
+    v |= ((s.n as u64) | ((s.stem_ta_marbuta as u64) << 3)) << 40;
+    Some(v)
+}
+
+#[inline]
+fn unpack_split(v: u64) -> Split {
+    let mut s = Split::default();
+    for (i, p) in s.parts.iter_mut().enumerate() {
+        let b = (v >> (8 * i)) as u8;
+        *p = (kind_from_code(b >> 5), b & 31);
+    }
+    let m = (v >> 40) as u8;
+    s.n = m & 7;
+    s.stem_ta_marbuta = m & 8 != 0;
+    s
+}
+
+#[inline]
+fn key_hash(w: &[u64; 3]) -> u64 {
+    let mut h = FxHasher::default();
+    h.write_u64(w[0]);
+    h.write_u64(w[1]);
+    h.write_u64(w[2]);
+    h.finish()
+}
+
+/// Hint the CPU to load the cache line at `p` (no effect elsewhere than x86-64).
+#[inline(always)]
+fn prefetch<T>(p: *const T) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: a prefetch never faults, whatever the address.
+    unsafe {
+        std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(p as *const i8)
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = p;
+}
+
+/// Hint the CPU to load the cache line at `p` for writing.
+#[inline(always)]
+fn prefetch_write<T>(p: *const T) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: a prefetch never faults, whatever the address.
+    unsafe {
+        std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_ET0 }>(p as *const i8)
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = p;
+}
+
+/// How many tokens ahead of the last one the output is prefetched.
+const WRITE_AHEAD: usize = 16;
+
+/// Open-addressing (linear probing) table of short-key splits.
+#[derive(Default)]
+struct SegTable {
+    slots: Vec<Slot>,
+    len: usize,
+}
+
+const TABLE_MIN: usize = 1 << 18;
+/// At most 3/4 of this many entries (≈ 196 k) before the table is cleared.
+const TABLE_MAX: usize = 1 << 18;
+
+impl SegTable {
+    #[inline]
+    fn prefetch(&self, h: u64) {
+        if !self.slots.is_empty() {
+            let i = h as usize & (self.slots.len() - 1);
+            prefetch(self.slots.as_ptr().wrapping_add(i));
+        }
+    }
+
+    #[inline]
+    fn get(&self, key: &[u64; 3], h: u64) -> Option<u64> {
+        if self.slots.is_empty() {
+            return None;
+        }
+        let m = self.slots.len() - 1;
+        let mut i = h as usize & m;
+        loop {
+            let s = &self.slots[i];
+            if s.key == *key {
+                return Some(s.split);
+            }
+            if s.key == [0; 3] {
+                return None;
+            }
+            i = (i + 1) & m;
+        }
+    }
+
+    /// Insert (`key` must not be all zero).
+    fn insert(&mut self, key: [u64; 3], h: u64, split: u64) {
+        if (self.len + 1) * 4 > self.slots.len() * 3 {
+            if self.slots.len() >= TABLE_MAX {
+                self.clear();
+            } else {
+                self.grow();
+            }
+        }
+        let m = self.slots.len() - 1;
+        let mut i = h as usize & m;
+        loop {
+            let s = &mut self.slots[i];
+            if s.key == [0; 3] {
+                *s = Slot { key, split };
+                self.len += 1;
+                return;
+            }
+            if s.key == key {
+                s.split = split;
+                return;
+            }
+            i = (i + 1) & m;
+        }
+    }
+
+    fn grow(&mut self) {
+        let n = (self.slots.len() * 2).max(TABLE_MIN);
+        let old = std::mem::replace(&mut self.slots, vec![Slot::default(); n]);
+        self.len = 0;
+        for s in old {
+            if s.key != [0; 3] {
+                self.insert(s.key, key_hash(&s.key), s.split);
+            }
+        }
+    }
+
+    fn clear(&mut self) {
+        self.slots.fill(Slot::default());
+        self.len = 0;
+    }
+}
+
 /// Segmentation cache: short keys packed inline, longer ones boxed.
 #[derive(Default)]
 struct Cache {
     lex: usize,
-    short: HashMap<WordKey, Split, FxBuild>,
+    short: SegTable,
     long: HashMap<Box<str>, Split, FxBuild>,
+}
+
+impl Cache {
+    /// Forget every entry when `lex` is not the lexicon they were made with.
+    #[inline]
+    fn check_lex(&mut self, lex: &Lexicon) {
+        let id = lex as *const Lexicon as usize;
+        if self.lex != id {
+            self.lex = id;
+            self.short.clear();
+            self.long.clear();
+        }
+    }
+
+    /// A short key's split, computed on a miss.
+    #[inline]
+    fn short_split(&mut self, key: &[u64; 3], h: u64, lex: &Lexicon) -> Split {
+        if let Some(v) = self.short.get(key, h) {
+            return unpack_split(v);
+        }
+        let k = WordKey::from_words(*key);
+        let b = k.bytes();
+        let w = std::str::from_utf8(&b[..k.len()]).unwrap_or_default();
+        let s = segment_norm(w, lex);
+        if let Some(v) = pack_split(&s) {
+            self.short.insert(*key, h, v);
+        }
+        s
+    }
 }
 
 thread_local! {
@@ -683,23 +936,12 @@ const CACHE_MAX: usize = 200_000;
 /// [`segment_norm`] through `cache` (keyed by lexicon identity).
 #[inline]
 fn segment_in(c: &mut Cache, w: &str, lex: &Lexicon) -> Split {
-    let id = lex as *const Lexicon as usize;
-    if c.lex != id {
-        c.lex = id;
-        c.short.clear();
-        c.long.clear();
-    }
+    c.check_lex(lex);
     match WordKey::new(w) {
+        Some(_) if w.is_empty() => segment_norm(w, lex),
         Some(k) => {
-            if let Some(s) = c.short.get(&k) {
-                return *s;
-            }
-            let s = segment_norm(w, lex);
-            if c.short.len() >= CACHE_MAX {
-                c.short.clear();
-            }
-            c.short.insert(k, s);
-            s
+            let key = k.words();
+            c.short_split(&key, key_hash(&key), lex)
         }
         None => {
             if let Some(s) = c.long.get(w) {
@@ -726,11 +968,11 @@ pub fn segment_word(word: &str, lex: &Lexicon) -> Vec<Segment> {
     let mut norm = String::new();
     push_seg_key(word, &mut norm);
     let sp = segment_cached(&norm, lex);
-    map_split(word, 0, &sp).to_vec()
+    map_split(word, 0, &sp, ar_table()).to_vec()
 }
 
 /// Map a split of the match form onto display text `tok` starting at byte `base`.
-fn map_split(tok: &str, base: usize, sp: &Split) -> Segments {
+fn map_split(tok: &str, base: usize, sp: &Split, tab: &ArTable) -> Segments {
     if sp.is_whole() {
         return Segments::one(base, base + tok.len(), SegKind::Stem);
     }
@@ -739,8 +981,23 @@ fn map_split(tok: &str, base: usize, sp: &Split) -> Segments {
     let mut part = 0;
     let mut left = parts[0].1 as usize;
     let mut seg_start = 0;
-    for (i, c) in tok.char_indices() {
-        if match_char(c).is_none() {
+    let bytes = tok.as_bytes();
+    let mut j = 0;
+    while j < bytes.len() {
+        // The char at `j` and whether it is kept in the match form.
+        let i = j;
+        let kept = match ar_index(bytes, j) {
+            Some(k) => {
+                j += 2;
+                tab.norm[k] != '\0'
+            }
+            None => {
+                let c = next_char(tok, j).unwrap();
+                j += c.len_utf8();
+                match_char(c).is_some()
+            }
+        };
+        if !kept {
             continue;
         }
         if left == 0 && part + 1 < parts.len() {
@@ -810,10 +1067,19 @@ struct ArTable {
     norm: [char; 256],
     /// Segmentation-key form ('\0' when dropped).
     key: [char; 256],
+    /// UTF-8 of `norm` and `key` (meaningful when the flag [`AR_SLOW`] is
+    /// clear: both are 2 bytes long or dropped).
+    norm16: [u16; 256],
+    key16: [u16; 256],
 }
 
 const AR_START: u8 = 1;
 const AR_CONT: u8 = 2;
+/// The match form is kept and is not 2 bytes long (digits).
+const AR_SLOW: u8 = 4;
+/// Not whitespace, an Arabic letter or diacritic, a digit or alphabetic: a
+/// punctuation or symbol token.
+const AR_SYM: u8 = 8;
 
 fn ar_table() -> &'static ArTable {
     static T: OnceLock<ArTable> = OnceLock::new();
@@ -822,6 +1088,8 @@ fn ar_table() -> &'static ArTable {
             flags: [0; 256],
             norm: ['\0'; 256],
             key: ['\0'; 256],
+            norm16: [0; 256],
+            key16: [0; 256],
         };
         for k in 0..256u32 {
             let c = char::from_u32(0x0600 + k).unwrap_or('\0');
@@ -832,15 +1100,28 @@ fn ar_table() -> &'static ArTable {
             if is_arabic_letter(c) || is_mark(c) {
                 f |= AR_CONT;
             }
-            t.flags[k as usize] = f;
+            if f & AR_START == 0 && !c.is_whitespace() && !is_digit(c) && !c.is_alphabetic() {
+                f |= AR_SYM;
+            }
             if let Some(m) = match_char(c) {
-                t.norm[k as usize] = m;
-                t.key[k as usize] = if matches!(c, 'ة' | 'أ' | 'إ' | 'آ') {
+                let kc = if matches!(c, 'ة' | 'أ' | 'إ' | 'آ') {
                     c
                 } else {
                     m
                 };
+                t.norm[k as usize] = m;
+                t.key[k as usize] = kc;
+                if m.len_utf8() == 2 && kc.len_utf8() == 2 {
+                    let mut b = [0u8; 2];
+                    m.encode_utf8(&mut b);
+                    t.norm16[k as usize] = u16::from_le_bytes(b);
+                    kc.encode_utf8(&mut b);
+                    t.key16[k as usize] = u16::from_le_bytes(b);
+                } else {
+                    f |= AR_SLOW;
+                }
             }
+            t.flags[k as usize] = f;
         }
         t
     })
@@ -873,12 +1154,15 @@ pub fn tokenize(text: &str, sentences: &[Range<usize>], lex: &Lexicon) -> Vec<To
         key: String::with_capacity(64),
         norm: String::with_capacity(64),
         tab: ar_table(),
+        pending: Vec::with_capacity(BATCH),
     };
     CACHE.with(|c| {
         let mut cache = c.borrow_mut();
+        cache.check_lex(lex);
         for (si, s) in sentences.iter().enumerate() {
             tokenize_span(text, s.clone(), si, lex, &mut st, &mut cache, &mut out);
         }
+        resolve(text, lex, st.tab, &mut st.pending, &mut cache, &mut out);
     });
     out
 }
@@ -887,6 +1171,63 @@ struct TokState {
     key: String,
     norm: String,
     tab: &'static ArTable,
+    /// Arabic tokens whose segmentation is still to be looked up.
+    pending: Vec<Pending>,
+}
+
+/// A token (index into the output) whose short segmentation key is looked
+/// up in a batch: the lookups' cache lines are prefetched when the tokens are
+/// found, so the (often cold) table accesses overlap.
+struct Pending {
+    idx: usize,
+    key: [u64; 3],
+    hash: u64,
+}
+
+/// Tokens per batch of segmentation lookups.
+const BATCH: usize = 32;
+
+/// Look up the pending tokens' segmentations and fill them in.
+fn resolve(
+    text: &str,
+    lex: &Lexicon,
+    tab: &ArTable,
+    pending: &mut Vec<Pending>,
+    cache: &mut Cache,
+    out: &mut [Token],
+) {
+    for p in pending.drain(..) {
+        let sp = cache.short_split(&p.key, p.hash, lex);
+        let t = &mut out[p.idx];
+        t.stem_ta_marbuta = sp.stem_ta_marbuta;
+        if sp.is_whole() {
+            continue;
+        }
+        if t.norm.len() == t.end - t.start {
+            // Every char is a kept 2-byte char (tokens of `arabic_token`
+            // have only 2-byte chars; none was dropped): parts map to
+            // 2 bytes per char. `t.segments` is `Segments::one(..)`, so
+            // overwriting the first parts gives what `map_split` builds.
+            let parts = sp.parts();
+            let mut pos = t.start;
+            for (i, &(kind, len)) in parts.iter().enumerate() {
+                let e = if i + 1 == parts.len() {
+                    t.end
+                } else {
+                    pos + 2 * len as usize
+                };
+                t.segments.items[i] = Segment {
+                    start: pos,
+                    end: e,
+                    kind,
+                };
+                pos = e;
+            }
+            t.segments.len = parts.len() as u8;
+        } else {
+            t.segments = map_split(&text[t.start..t.end], t.start, &sp, tab);
+        }
+    }
 }
 
 /// End of the Arabic word starting at `i` (after its first char).
@@ -914,6 +1255,178 @@ fn arabic_end(text: &str, mut i: usize, end: usize, tab: &ArTable) -> usize {
     i
 }
 
+/// Push the Arabic token `text[start..end]`.
+#[allow(clippy::too_many_arguments)]
+#[inline]
+fn arabic_token(
+    text: &str,
+    start: usize,
+    end: usize,
+    si: usize,
+    lex: &Lexicon,
+    st: &mut TokState,
+    cache: &mut Cache,
+    out: &mut Vec<Token>,
+) {
+    let bytes = text.as_bytes();
+    let tab = st.tab;
+    // Match form and segmentation key packed little-endian in words (kept in
+    // registers: building them in memory and reading them back as words
+    // stalls on store forwarding). Only chars of the table whose forms are 2
+    // bytes long; anything else takes the general path.
+    let (mut n0, mut n1, mut n2) = (0u64, 0u64, 0u64);
+    let (mut k0, mut k1, mut k2) = (0u64, 0u64, 0u64);
+    let mut len = 0usize; // bytes of each of the two forms
+    let (mut first, mut last) = ('\0', '\0');
+    let mut j = start;
+    while j < end {
+        let k = match ar_index(bytes, j) {
+            Some(k) if tab.flags[k] & AR_SLOW == 0 => k,
+            _ => return arabic_token_general(text, start, end, si, lex, st, cache, out),
+        };
+        j += 2;
+        let kc = tab.key[k];
+        if kc == '\0' {
+            continue;
+        }
+        if len >= NORM_INLINE {
+            return arabic_token_general(text, start, end, si, lex, st, cache, out);
+        }
+        let sh = (len & 7) * 8;
+        let nv = (tab.norm16[k] as u64) << sh;
+        let kv = (tab.key16[k] as u64) << sh;
+        match len >> 3 {
+            0 => {
+                n0 |= nv;
+                k0 |= kv;
+            }
+            1 => {
+                n1 |= nv;
+                k1 |= kv;
+            }
+            _ => {
+                n2 |= nv;
+                k2 |= kv;
+            }
+        }
+        if len == 0 {
+            first = kc;
+        }
+        last = kc;
+        len += 2;
+    }
+    let nchars = len / 2;
+    let mut pending = None;
+    if may_have_clitics(first, last, nchars) {
+        // len ≤ 22 < WORD_KEY_MAX: the packed key is a WordKey.
+        let key = [k0, k1, k2 | ((len as u64) << 56)];
+        let hash = key_hash(&key);
+        cache.short.prefetch(hash);
+        pending = Some(Pending {
+            idx: out.len(),
+            key,
+            hash,
+        });
+    }
+    let mut buf = [0u8; NORM_INLINE];
+    buf[..8].copy_from_slice(&n0.to_le_bytes());
+    buf[8..16].copy_from_slice(&n1.to_le_bytes());
+    buf[16..].copy_from_slice(&n2.to_le_bytes()[..NORM_INLINE - 16]);
+    // `buf[..len]` is a concatenation of whole UTF-8 encoded chars.
+    let norm = Norm(NormRepr::Inline {
+        len: len as u8,
+        buf,
+    });
+    // The output is written to memory that is usually not cached (a fresh
+    // allocation): fetch it ahead, for writing.
+    let ahead = out.as_ptr().wrapping_add(out.len() + WRITE_AHEAD) as *const u8;
+    prefetch_write(ahead);
+    prefetch_write(ahead.wrapping_add(64));
+    prefetch_write(ahead.wrapping_add(128));
+    out.push(Token {
+        start,
+        end,
+        kind: TokenKind::Arabic,
+        sentence: si,
+        norm,
+        segments: Segments::new(),
+        stem_ta_marbuta: false,
+    });
+    // = `Segments::one(start, end, Stem)`, set in place: built by value, the
+    // whole token went through a stack copy that stalled on store forwarding.
+    let t = out.last_mut().expect("just pushed");
+    t.segments.items[0] = Segment {
+        start,
+        end,
+        kind: SegKind::Stem,
+    };
+    t.segments.len = 1;
+    if let Some(p) = pending {
+        st.pending.push(p);
+        if st.pending.len() >= BATCH {
+            resolve(text, lex, tab, &mut st.pending, cache, out);
+        }
+    }
+}
+
+/// [`arabic_token`] for any token (long ones, or chars outside the table).
+#[allow(clippy::too_many_arguments)]
+#[cold]
+#[inline(never)]
+fn arabic_token_general(
+    text: &str,
+    start: usize,
+    end: usize,
+    si: usize,
+    lex: &Lexicon,
+    st: &mut TokState,
+    cache: &mut Cache,
+    out: &mut Vec<Token>,
+) {
+    let bytes = text.as_bytes();
+    let tab = st.tab;
+    let tok = &text[start..end];
+    st.norm.clear();
+    st.key.clear();
+    let (mut first, mut last, mut nkey) = ('\0', '\0', 0usize);
+    let mut j = start;
+    while j < end {
+        let (m, kc, len) = match ar_index(bytes, j) {
+            Some(k) => (tab.norm[k], tab.key[k], 2),
+            None => {
+                let c = next_char(text, j).unwrap();
+                let m = match_char(c).unwrap_or('\0');
+                (m, m, c.len_utf8())
+            }
+        };
+        j += len;
+        if m != '\0' {
+            st.norm.push(m);
+            st.key.push(kc);
+            if nkey == 0 {
+                first = kc;
+            }
+            last = kc;
+            nkey += 1;
+        }
+    }
+    let (segments, ta) = if nkey == 0 || !may_have_clitics(first, last, nkey) {
+        (Segments::one(start, end, SegKind::Stem), false)
+    } else {
+        let sp = segment_in(cache, &st.key, lex);
+        (map_split(tok, start, &sp, tab), sp.stem_ta_marbuta)
+    };
+    out.push(Token {
+        start,
+        end,
+        kind: TokenKind::Arabic,
+        sentence: si,
+        norm: Norm::from(st.norm.as_str()),
+        segments,
+        stem_ta_marbuta: ta,
+    });
+}
+
 fn tokenize_span(
     text: &str,
     span: Range<usize>,
@@ -935,51 +1448,45 @@ fn tokenize_span(
         }
         let start = i;
         // Fast path: an Arabic word starting with a char of U+0600..U+06FF.
-        if let Some(k) = ar_index(bytes, i) {
-            if tab.flags[k] & AR_START != 0 {
+        let sym = if let Some(k) = ar_index(bytes, i) {
+            let f = tab.flags[k];
+            if f & AR_START != 0 {
                 i = arabic_end(text, i + 2, end, tab);
-                let tok = &text[start..i];
-                st.norm.clear();
-                st.key.clear();
-                let (mut first, mut last, mut nkey) = ('\0', '\0', 0usize);
-                let mut j = start;
-                while j < i {
-                    let (m, kc, len) = match ar_index(bytes, j) {
-                        Some(k) => (tab.norm[k], tab.key[k], 2),
-                        None => {
-                            let c = next_char(text, j).unwrap();
-                            let m = match_char(c).unwrap_or('\0');
-                            (m, m, c.len_utf8())
-                        }
-                    };
-                    j += len;
-                    if m != '\0' {
-                        st.norm.push(m);
-                        st.key.push(kc);
-                        if nkey == 0 {
-                            first = kc;
-                        }
-                        last = kc;
-                        nkey += 1;
-                    }
-                }
-                let (segments, ta) = if nkey == 0 || !may_have_clitics(first, last, nkey) {
-                    (Segments::one(start, i, SegKind::Stem), false)
-                } else {
-                    let sp = segment_in(cache, &st.key, lex);
-                    (map_split(tok, start, &sp), sp.stem_ta_marbuta)
-                };
-                out.push(Token {
-                    start,
-                    end: i,
-                    kind: TokenKind::Arabic,
-                    sentence: si,
-                    norm: Norm::from(st.norm.as_str()),
-                    segments,
-                    stem_ta_marbuta: ta,
-                });
+                arabic_token(text, start, i, si, lex, st, cache, out);
                 continue;
             }
+            f & AR_SYM != 0
+        } else {
+            b < 0x80 && !b.is_ascii_alphanumeric() && !matches!(b, 0x09..=0x0D | b' ')
+        };
+        // Fast path: punctuation or a symbol (one char of ASCII or of
+        // U+0600..U+06FF that is not whitespace, a letter or a digit) with
+        // no combining mark after it.
+        if sym
+            && (i + 1 + (b >= 0x80) as usize >= end || bytes[i + 1 + (b >= 0x80) as usize] < 0x80)
+        {
+            let c = next_char(text, i).unwrap();
+            i += c.len_utf8();
+            let kind = if is_punct(c) {
+                TokenKind::Punct
+            } else {
+                TokenKind::Symbol
+            };
+            let mut nb = [0u8; 4];
+            let norm = match match_char(c) {
+                Some(m) => Norm::from(&*m.encode_utf8(&mut nb)),
+                None => Norm::default(),
+            };
+            out.push(Token {
+                start,
+                end: i,
+                kind,
+                sentence: si,
+                norm,
+                segments: Segments::one(start, i, SegKind::Stem),
+                stem_ta_marbuta: false,
+            });
+            continue;
         }
         let c = match next_char(text, i) {
             Some(c) => c,
@@ -1067,7 +1574,7 @@ fn tokenize_span(
                 (Segments::one(start, i, SegKind::Stem), false)
             } else {
                 let sp = segment_in(cache, &st.key, lex);
-                (map_split(tok, start, &sp), sp.stem_ta_marbuta)
+                (map_split(tok, start, &sp, tab), sp.stem_ta_marbuta)
             }
         } else {
             push_match_form(tok, &mut st.norm);

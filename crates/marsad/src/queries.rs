@@ -251,7 +251,7 @@ fn network_table(net: &Network, names: &Names, n: usize) -> Table {
         "recipient",
         "events",
         "net score",
-        "",
+        "tone",
         "types",
     ])
     .cap(0, 28)

@@ -352,6 +352,49 @@ fn dot(c: &HashMap<u32, f32, FxBuild>, v: &[(u32, f32)]) -> f64 {
         .sum()
 }
 
+/// One document's walk over feature posting lists (see [`Clusterer::add`]).
+struct Visit<'a> {
+    /// Stories whose last day is before this are closed for the document.
+    drop_before: i32,
+    /// Stamp of the document being scored.
+    doc_stamp: u64,
+    /// Stamp of the feature being walked.
+    stamp: u64,
+    acc: &'a mut Vec<Acc>,
+    /// Stories touched by this document, each once.
+    touched: &'a mut Vec<u32>,
+}
+
+impl Visit<'_> {
+    /// Drop closed stories from `post`, then call `f` once per open story on
+    /// it with its accumulator (reset on the document's first visit).
+    fn postings(
+        &mut self,
+        post: &mut Vec<u32>,
+        stories: &[Story],
+        mut f: impl FnMut(&mut Acc, &Story),
+    ) {
+        let drop_before = self.drop_before;
+        post.retain(|&si| stories[si as usize].last >= drop_before);
+        for &si in post.iter() {
+            let a = &mut self.acc[si as usize];
+            if a.stamp == self.stamp {
+                continue;
+            }
+            a.stamp = self.stamp;
+            if a.doc != self.doc_stamp {
+                *a = Acc {
+                    doc: self.doc_stamp,
+                    stamp: self.stamp,
+                    ..Acc::default()
+                };
+                self.touched.push(si);
+            }
+            f(a, &stories[si as usize]);
+        }
+    }
+}
+
 /// Single-pass story clusterer (see the module doc).
 #[derive(Debug, Clone)]
 pub struct Clusterer {
@@ -640,57 +683,32 @@ impl Clusterer {
         let mut touched = std::mem::take(&mut self.touched);
         touched.clear();
         let mut acc = std::mem::take(&mut self.acc);
+        let mut visit = Visit {
+            drop_before,
+            doc_stamp,
+            stamp: 0,
+            acc: &mut acc,
+            touched: &mut touched,
+        };
         for &(k, w) in &m.ent {
             let actor = self.ent_info[k as usize].kb_actor;
             self.feature_seq += 1;
-            let stamp = self.feature_seq;
-            let stories = &self.stories;
-            let post = &mut self.ent_post[k as usize];
-            post.retain(|&si| stories[si as usize].last >= drop_before);
-            for &si in post.iter() {
-                let a = &mut acc[si as usize];
-                if a.stamp == stamp {
-                    continue;
-                }
-                a.stamp = stamp;
-                if a.doc != doc_stamp {
-                    *a = Acc {
-                        doc: doc_stamp,
-                        stamp,
-                        ..Acc::default()
-                    };
-                    touched.push(si);
-                }
-                let c = stories[si as usize].ent.get(&k).copied().unwrap_or(0.0);
+            visit.stamp = self.feature_seq;
+            visit.postings(&mut self.ent_post[k as usize], &self.stories, |a, s| {
+                let c = s.ent.get(&k).copied().unwrap_or(0.0);
                 a.ent += c as f64 * w as f64;
                 if actor && c > 0.0 {
                     a.actors += 1;
                 }
-            }
+            });
         }
         for &(k, w) in &m.terms {
             self.feature_seq += 1;
-            let stamp = self.feature_seq;
-            let stories = &self.stories;
-            let post = &mut self.term_post[k as usize];
-            post.retain(|&si| stories[si as usize].last >= drop_before);
-            for &si in post.iter() {
-                let a = &mut acc[si as usize];
-                if a.stamp == stamp {
-                    continue;
-                }
-                a.stamp = stamp;
-                if a.doc != doc_stamp {
-                    *a = Acc {
-                        doc: doc_stamp,
-                        stamp,
-                        ..Acc::default()
-                    };
-                    touched.push(si);
-                }
-                let c = stories[si as usize].terms.get(&k).copied().unwrap_or(0.0);
+            visit.stamp = self.feature_seq;
+            visit.postings(&mut self.term_post[k as usize], &self.stories, |a, s| {
+                let c = s.terms.get(&k).copied().unwrap_or(0.0);
                 a.term += c as f64 * w as f64;
-            }
+            });
         }
         let mut best: Option<(f32, u32)> = None;
         for &si in &touched {

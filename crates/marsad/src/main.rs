@@ -623,6 +623,16 @@ fn valid_date(s: &str) -> bool {
     marsad_ingest::normalize_date(s).as_deref() == Some(s)
 }
 
+/// `--since`/`--until` must be dates (YYYY-MM-DD): a user error otherwise.
+fn check_range(since: &Option<String>, until: &Option<String>) -> Result<()> {
+    for d in [since, until].into_iter().flatten() {
+        if !valid_date(d) {
+            return Err(user(format!("--since/--until {d:?}: expected YYYY-MM-DD")));
+        }
+    }
+    Ok(())
+}
+
 /// Resolve `ID|NAME` to one entity id (the best match present in the store).
 fn one_actor(store: &marsad_store::Store, kb: &Kb, q: &str) -> Result<String> {
     let ids = queries::resolve_actor(store, kb, q)?;
@@ -714,11 +724,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             limit,
             format,
         } => {
-            for d in [&since, &until].into_iter().flatten() {
-                if !valid_date(d) {
-                    return Err(user(format!("--since/--until {d:?}: expected YYYY-MM-DD")));
-                }
-            }
+            check_range(&since, &until)?;
             let store = open_existing(&db)?;
             let kb = builtin_kb()?;
             let one = |q: Option<String>| -> Result<Option<String>> {
@@ -806,11 +812,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             limit,
             format,
         } => {
-            for d in [&since, &until].into_iter().flatten() {
-                if !valid_date(d) {
-                    return Err(user(format!("--since/--until {d:?}: expected YYYY-MM-DD")));
-                }
-            }
+            check_range(&since, &until)?;
             let store = open_existing(&db)?;
             let kb = builtin_kb()?;
             let entity = entity

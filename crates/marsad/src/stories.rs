@@ -53,13 +53,6 @@ pub fn extras(doc: &Document) -> (Vec<u8>, String) {
     (sig, features)
 }
 
-/// Place every pending document (see the module doc) with a placer loaded
-/// for this call only.
-pub fn place(store: &mut Store) -> Result<PlaceReport> {
-    let mut p = Placer::default();
-    p.place(store)
-}
-
 /// Near-duplicate and story state of the placed documents around the
 /// pending ones, kept across the batches of one ingest run so that each batch
 /// is placed as soon as it is stored (pending documents never outnumber one

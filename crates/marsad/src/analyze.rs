@@ -13,8 +13,8 @@ use marsad_ingest::{InputError, RawDoc};
 use marsad_kb::Kind;
 use marsad_recognize::{Found, Recognizer};
 use marsad_text::boilerplate::{Removed, SourceStats};
-use marsad_text::glue::Repair;
-use marsad_text::{normalize, process_cleaned, MappedText, Options};
+use marsad_text::glue::{CorpusCounts, Params, Repair};
+use marsad_text::{normalize, process_in, Lexicon, MappedText, Options};
 
 /// Output format of `analyze`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -83,10 +83,11 @@ pub fn analyze_docs(
                 .add_document(c.text());
         }
     }
+    let corpus = opts.repair_glue.then(|| corpus_counts(&cleaned));
     let results: Vec<Result<Analysis, String>> = docs
         .into_par_iter()
         .zip(cleaned)
-        .map(|(d, c)| analyze_one(d, c, published, opts, rec, &stats))
+        .map(|(d, c)| analyze_one(d, c, published, opts, rec, &stats, corpus.as_ref()))
         .collect();
     let mut analyses = Vec::new();
     for r in results {
@@ -101,6 +102,37 @@ pub fn analyze_docs(
     Outcome { analyses, errors }
 }
 
+/// Word counts of the whole batch for glued-word repair (both passes in
+/// parallel over the documents).
+fn corpus_counts(cleaned: &[MappedText]) -> CorpusCounts {
+    let (lex, prm) = (Lexicon::builtin(), Params::default());
+    let cands: Vec<Box<str>> = cleaned
+        .par_iter()
+        .flat_map_iter(|c| CorpusCounts::candidates(c.text(), lex, &prm))
+        .collect();
+    let counter = CorpusCounts::new(cands);
+    let n = counter.len();
+    let counts = cleaned
+        .par_iter()
+        .fold(
+            || vec![0u32; n],
+            |mut v, c| {
+                counter.tally(c.text(), &mut v);
+                v
+            },
+        )
+        .reduce(
+            || vec![0u32; n],
+            |mut a, b| {
+                for (x, y) in a.iter_mut().zip(b) {
+                    *x = x.saturating_add(y);
+                }
+                a
+            },
+        );
+    counter.with_counts(counts)
+}
+
 fn analyze_one(
     d: RawDoc,
     cleaned: MappedText,
@@ -108,6 +140,7 @@ fn analyze_one(
     opts: &Options,
     rec: Option<&Recognizer>,
     stats: &HashMap<String, SourceStats>,
+    corpus: Option<&CorpusCounts>,
 ) -> Result<Analysis, String> {
     let where_ = match (&d.path, d.line) {
         (Some(p), Some(l)) => format!("{}:{l}", p.display()),
@@ -130,7 +163,7 @@ fn analyze_one(
             "{where_}: empty document (no text after cleaning), skipped"
         ));
     }
-    let p = process_cleaned(cleaned, opts, stats.get(&source_key(&d)));
+    let p = process_in(cleaned, opts, stats.get(&source_key(&d)), corpus);
     let raw_line = |offset: usize| {
         1 + d.text.as_bytes()[..offset.min(d.text.len())]
             .iter()

@@ -21,6 +21,7 @@ fn main() {
     let seed: u64 = args.get(2).map_or(42, |s| s.parse().unwrap());
     let mut prm = Params::default();
     let mut show = 0usize;
+    let mut batch = eval::BATCH;
     for kv in args.iter().skip(3) {
         let (k, v) = kv.split_once('=').expect("key=value");
         match k {
@@ -34,10 +35,16 @@ fn main() {
             "three_parts" => prm.three_parts = v.parse().unwrap(),
             "morph_penalty" => prm.morph_penalty = v.parse().unwrap(),
             "suffix_penalty" => prm.suffix_penalty = v.parse().unwrap(),
+            "morph_parts" => prm.morph_parts = v.parse().unwrap(),
+            "morph_part_penalty" => prm.morph_part_penalty = v.parse().unwrap(),
             "margin" => prm.margin = v.parse().unwrap(),
             "spaced_bonus" => prm.spaced_bonus = v.parse().unwrap(),
             "repeat_penalty" => prm.repeat_penalty = v.parse().unwrap(),
             "errors" => show = v.parse().unwrap(),
+            "batch" => batch = v.parse().unwrap(),
+            "corpus_bonus" => prm.corpus_bonus = v.parse().unwrap(),
+            "final_bonus" => prm.final_bonus = v.parse().unwrap(),
+            "corpus_penalty" => prm.corpus_penalty = v.parse().unwrap(),
             _ => panic!("unknown key {k}"),
         }
     }
@@ -87,53 +94,35 @@ fn main() {
     let secs = t1.elapsed().as_secs_f64();
 
     let t2 = Instant::now();
-    let mut rng = eval::SplitMix64(seed);
-    let mut s = eval::GlueScores::default();
-    let (mut fps, mut fns) = (Vec::new(), Vec::new());
-    for t in &texts {
-        let (c, d) = eval::corrupt(t, rate, &mut rng);
-        eval::score_one(&c, &d, lex, &prm, &mut s, |fp, at| {
-            let lo = (at.saturating_sub(30)..=at)
-                .find(|&i| c.is_char_boundary(i))
-                .unwrap();
-            let hi = (at..=(at + 30).min(c.len()))
-                .rev()
-                .find(|&i| c.is_char_boundary(i))
-                .unwrap();
-            let ctx = format!("{}|{}", &c[lo..at], &c[at..hi]).replace('\n', "⏎");
-            if fp {
-                fps.push(ctx)
-            } else {
-                fns.push(ctx)
-            }
-        });
-    }
-    let mut s = eval::finish(s);
-    s.tokens = texts.iter().map(|t| t.split(' ').count()).sum();
+    let s = eval::evaluate_with(
+        texts.iter().map(String::as_str),
+        rate,
+        seed,
+        lex,
+        &prm,
+        batch,
+    );
     let secs2 = t2.elapsed().as_secs_f64();
     if show > 0 {
-        let mut rng = eval::SplitMix64(seed ^ 0xabcdef);
-        for (name, v) in [
-            ("FALSE POSITIVE", &fps),
-            ("MISSED", &fns),
-            ("CLEAN", &clean_samples),
-        ] {
-            for _ in 0..show.min(v.len()) {
-                let i = (rng.next_u64() % v.len() as u64) as usize;
-                println!("{name}: {}", v[i]);
-            }
+        for (pre, w) in s.examples.iter().take(show) {
+            println!("{} {w}", if *pre { "PRE" } else { "NEW" });
+        }
+        for c in clean_samples.iter().take(show) {
+            println!("CLEAN {c}");
         }
     }
-    println!("{prm:?}");
+    println!("{prm:?} batch {batch}");
     println!(
-        "texts {} ({:.1} MB) rate {rate} seed {seed}: deleted {} inserted {} correct {} \
-         P {:.4} R {:.4} F1 {:.4}",
+        "texts {} ({:.1} MB) rate {rate} seed {seed}: deleted {} inserted {} correct {} pre {} \
+         P {:.4} Pnew {:.4} R {:.4} F1 {:.4}",
         texts.len(),
         bytes as f64 / 1e6,
         s.deleted,
         s.inserted,
         s.correct,
+        s.preexisting,
         s.precision,
+        s.precision_introduced,
         s.recall,
         s.f1
     );

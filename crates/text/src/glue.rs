@@ -63,6 +63,17 @@ pub struct Params {
     pub morph_penalty: f64,
     /// Cost of an inflectional suffix (dual, plural, nisba) in that reading.
     pub suffix_penalty: f64,
+    /// Let a part be an inflected form (proclitics + known stem + suffix +
+    /// enclitic, as in [`morph_score`]) at this extra cost.
+    pub morph_parts: bool,
+    pub morph_part_penalty: f64,
+    /// Corpus evidence: added when the split form occurs spaced in the batch
+    /// at least as often as the glued form; subtracted when the glued form
+    /// recurs and is the more common one.
+    pub corpus_bonus: f64,
+    pub corpus_penalty: f64,
+    /// Added when a cut falls right after a `ة`/`ى` inside the run.
+    pub final_bonus: f64,
     /// Split when split score - whole score exceeds this.
     pub margin: f64,
     /// Added to the margin when the split form occurs spaced in the text.
@@ -84,7 +95,12 @@ impl Default for Params {
             three_parts: true,
             morph_penalty: 1.0,
             suffix_penalty: 1.5,
-            margin: 0.0,
+            morph_parts: true,
+            morph_part_penalty: 1.0,
+            corpus_bonus: 2.0,
+            corpus_penalty: 3.0,
+            final_bonus: 2.0,
+            margin: 1.0,
             spaced_bonus: 2.0,
             repeat_penalty: 2.0,
         }
@@ -112,12 +128,15 @@ const SHORT_WORDS: &[&str] = &[
     "ثم", "بل", "اي", "اذ",
 ];
 
+const SHORT_AL: &[&str] = &["الي", "الا", "الان", "الذي", "التي", "الله"];
+
 /// Parts that never stand alone in running text: short words outside
 /// [`SHORT_WORDS`], and short `ال` words (`الم`, `الخ`, `الان`), which are
 /// usually the article of an unknown word.
 fn is_bad_part(p: &str) -> bool {
     let n = p.chars().count();
-    (n <= 2 && !SHORT_WORDS.contains(&p)) || (n <= 4 && p.starts_with("ال"))
+    (n <= 2 && !SHORT_WORDS.contains(&p))
+        || (n <= 4 && p.starts_with("ال") && !SHORT_AL.contains(&p))
 }
 
 /// Score of a part (log10 P) or `None` when it is not a plausible word.
@@ -142,6 +161,9 @@ fn part_score(p: &str, nchars: usize, lex: &Lexicon, prm: &Params) -> Option<f64
                 }
             }
         }
+    }
+    if prm.morph_parts && nchars >= 4 {
+        return morph_score(p, lex, prm).map(|s| s - prm.morph_part_penalty);
     }
     None
 }
@@ -263,6 +285,13 @@ pub struct Analysis {
     /// split form occurs with spaces elsewhere in the text.
     pub repeats: usize,
     pub spaced: bool,
+    /// Corpus evidence (filled when a [`CorpusCounts`] is given): occurrences
+    /// of the whole word and of its split form in the batch of documents.
+    pub corpus_whole: u32,
+    pub corpus_spaced: u32,
+    /// A cut falls right after a word-final letter (`ة`, `ى`) inside the run
+    /// (filled by [`repair`], which sees the display letters).
+    pub final_inside: bool,
 }
 
 /// Score the whole word `m` (match form of an Arabic-letter run) and its best
@@ -406,6 +435,9 @@ fn analyze_rest(m: &str, whole_cb: Option<u16>, lex: &Lexicon, prm: &Params) -> 
         split: best,
         repeats: 0,
         spaced: false,
+        corpus_whole: 0,
+        corpus_spaced: 0,
+        final_inside: false,
     })
 }
 
@@ -416,6 +448,15 @@ pub fn decide(a: &Analysis, prm: &Params) -> bool {
         margin += prm.spaced_bonus;
     } else if a.repeats >= 2 {
         margin -= prm.repeat_penalty;
+    }
+    if a.final_inside {
+        margin += prm.final_bonus;
+    }
+    let (w, sp) = (a.corpus_whole, a.corpus_spaced);
+    if sp >= 1 && sp >= w {
+        margin += prm.corpus_bonus;
+    } else if w >= 2 && sp < w {
+        margin -= prm.corpus_penalty;
     }
     margin > prm.margin
 }
@@ -460,24 +501,195 @@ impl<'t> DocContext<'t> {
     /// Fill [`Analysis::repeats`] and [`Analysis::spaced`] for word `m`.
     pub fn annotate(&self, m: &str, a: &mut Analysis) {
         a.repeats = self.count(m);
-        let mut phrase = String::with_capacity(m.len() + a.cuts.len());
-        let mut prev = 0;
-        for (i, (bi, _)) in m.char_indices().enumerate() {
-            if a.cuts.contains(&i) {
-                phrase.push_str(&m[prev..bi]);
-                phrase.push(' ');
-                prev = bi;
+        a.spaced = self.count(&spaced_form(m, &a.cuts)) > 0;
+    }
+}
+
+/// `m` with a space at each cut (char indices).
+fn spaced_form(m: &str, cuts: &[usize]) -> String {
+    let mut phrase = String::with_capacity(m.len() + cuts.len());
+    let mut prev = 0;
+    for (i, (bi, _)) in m.char_indices().enumerate() {
+        if cuts.contains(&i) {
+            phrase.push_str(&m[prev..bi]);
+            phrase.push(' ');
+            prev = bi;
+        }
+    }
+    phrase.push_str(&m[prev..]);
+    phrase
+}
+
+/// Evidence from a batch of documents (an `analyze` run, an ingest batch):
+/// how often each candidate glued word occurs as one word, and how often its
+/// best split occurs as separate words. A word written whole more often than
+/// split is a spelling or a name (`إنفاذاً`, `ماريوبول`), not an accident of
+/// scraping; a split form that is the common one confirms the repair.
+///
+/// Built in two passes over the same texts: the candidate words of every
+/// text ([`CorpusCounts::candidates`], [`CorpusCounts::new`]), then their
+/// occurrences ([`CorpusCounts::tally`], [`CorpusCounts::with_counts`]).
+/// Each pass parallelises over texts; [`CorpusCounts::build`] does both in
+/// one thread.
+#[derive(Debug, Default, Clone)]
+pub struct CorpusCounts {
+    /// Candidate words and their split forms (with spaces) → index in `counts`.
+    ids: HashMap<Box<str>, u32, FxBuild>,
+    counts: Vec<u32>,
+}
+
+impl CorpusCounts {
+    /// Both passes over `texts`, in this thread.
+    pub fn build<S: AsRef<str>>(texts: &[S], lex: &Lexicon, prm: &Params) -> Self {
+        let c = CorpusCounts::new(
+            texts
+                .iter()
+                .flat_map(|t| CorpusCounts::candidates(t.as_ref(), lex, prm)),
+        );
+        let mut counts = vec![0; c.len()];
+        for t in texts {
+            c.tally(t.as_ref(), &mut counts);
+        }
+        c.with_counts(counts)
+    }
+
+    /// Pass 1: the words of `text` that repair might split, each followed by
+    /// its best split form.
+    pub fn candidates(text: &str, lex: &Lexicon, prm: &Params) -> Vec<Box<str>> {
+        let mut out = Vec::new();
+        let mut m = String::new();
+        for (rs, re) in runs(text) {
+            m.clear();
+            crate::matchform::push_match_form(&text[rs..re], &mut m);
+            if let Some(a) = analyze_cached(&m, lex, prm) {
+                out.push(m.as_str().into());
+                out.push(spaced_form(&m, &a.cuts).into());
             }
         }
-        phrase.push_str(&m[prev..]);
-        a.spaced = self.count(&phrase) > 0;
+        out
+    }
+
+    /// The counter for these candidates (duplicates are merged), all counts 0.
+    pub fn new(candidates: impl IntoIterator<Item = Box<str>>) -> Self {
+        let mut ids: HashMap<Box<str>, u32, FxBuild> = HashMap::default();
+        for c in candidates {
+            let n = ids.len() as u32;
+            ids.entry(c).or_insert(n);
+        }
+        let counts = vec![0; ids.len()];
+        CorpusCounts { ids, counts }
+    }
+
+    /// Pass 2: add the occurrences in `text` of the candidates (split forms
+    /// only when their words are separated by single spaces) to `counts`
+    /// (length [`CorpusCounts::len`]; one vector per thread, summed).
+    pub fn tally(&self, text: &str, counts: &mut [u32]) {
+        if self.ids.is_empty() {
+            return;
+        }
+        let mut bump = |k: &str| {
+            if let Some(&i) = self.ids.get(k) {
+                if let Some(n) = counts.get_mut(i as usize) {
+                    *n = n.saturating_add(1);
+                }
+            }
+        };
+        // Match forms of the previous two runs; `prev_end[i]` = where run i
+        // ended, `usize::MAX` when it was not followed by a single space
+        // leading up to the next run.
+        let mut prev: [String; 2] = Default::default();
+        let mut prev_end = [usize::MAX; 2];
+        let mut cur = String::new();
+        let mut buf = String::new();
+        for (rs, re) in runs(text) {
+            cur.clear();
+            crate::matchform::push_match_form(&text[rs..re], &mut cur);
+            bump(&cur);
+            let adj1 = prev_end[0] != usize::MAX && &text[prev_end[0]..rs] == " ";
+            if adj1 {
+                buf.clear();
+                buf.push_str(&prev[0]);
+                buf.push(' ');
+                buf.push_str(&cur);
+                bump(&buf);
+                if prev_end[1] != usize::MAX {
+                    buf.insert(0, ' ');
+                    buf.insert_str(0, &prev[1]);
+                    bump(&buf);
+                }
+            }
+            let p0 = std::mem::take(&mut prev[0]);
+            prev[1] = p0;
+            prev_end[1] = if adj1 { prev_end[0] } else { usize::MAX };
+            prev[0].push_str(&cur);
+            prev_end[0] = re;
+        }
+    }
+
+    /// Take the counts summed over all texts.
+    pub fn with_counts(mut self, counts: Vec<u32>) -> Self {
+        if counts.len() == self.counts.len() {
+            self.counts = counts;
+        }
+        self
+    }
+
+    fn get(&self, k: &str) -> u32 {
+        self.ids
+            .get(k)
+            .and_then(|&i| self.counts.get(i as usize))
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// Fill [`Analysis::corpus_whole`] and [`Analysis::corpus_spaced`].
+    pub fn annotate(&self, m: &str, a: &mut Analysis) {
+        a.corpus_whole = self.get(m);
+        a.corpus_spaced = self.get(&spaced_form(m, &a.cuts));
+    }
+
+    /// Number of counters (candidate words and split forms).
+    pub fn len(&self) -> usize {
+        self.counts.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.counts.is_empty()
     }
 }
 
 /// Split points (char indices into the match form `m`, ascending) or empty.
-fn split_match(m: &str, lex: &Lexicon, prm: &Params, ctx: Option<&DocContext>) -> Vec<usize> {
+fn split_match(
+    m: &str,
+    lex: &Lexicon,
+    prm: &Params,
+    ctx: Option<&DocContext>,
+    corpus: Option<&CorpusCounts>,
+    finals: &[usize],
+) -> Vec<usize> {
     match analyze_cached(m, lex, prm) {
         Some(mut a) => {
+            // Letters that end a word (`ة`, `ى`, a letter with tanween; letter
+            // indices in `finals`): no part starts with one; a cut right after
+            // one inside the run is likely; a split that leaves one inside a
+            // part is wrong.
+            let mut after_final = false;
+            for &f in finals {
+                if a.cuts.contains(&f) {
+                    return Vec::new();
+                }
+                if f + 1 < a.n {
+                    if a.cuts.contains(&(f + 1)) {
+                        after_final = true;
+                    } else {
+                        return Vec::new();
+                    }
+                }
+            }
+            a.final_inside = after_final;
+            if let Some(c) = corpus {
+                c.annotate(m, &mut a);
+            }
             // Document evidence only matters near the decision boundary or
             // to veto a split of a recurring word.
             if let Some(c) = ctx.filter(|_| a.split - a.whole > prm.margin - prm.spaced_bonus) {
@@ -502,16 +714,38 @@ fn split_run(
     m: &mut String,
     letters: &mut Vec<usize>,
     ctx: Option<&DocContext>,
+    corpus: Option<&CorpusCounts>,
 ) -> Vec<usize> {
     m.clear();
     letters.clear();
+    // Letter indices of word-final letters (see `split_match`).
+    let mut finals: [usize; 8] = [usize::MAX; 8];
+    let mut nf = 0;
+    let mut push_final = |k: usize| {
+        if nf < finals.len() && (nf == 0 || finals[nf - 1] != k) {
+            finals[nf] = k;
+            nf += 1;
+        }
+    };
     for (i, c) in run.char_indices() {
         if let Some(mc) = match_char(c) {
+            if matches!(c, 'ة' | 'ى') {
+                push_final(letters.len());
+            }
             m.push(mc);
             letters.push(i);
+        } else if matches!(c, '\u{064B}'..='\u{064D}') && !letters.is_empty() {
+            // Tanween on the last letter: that letter ends the word, or the
+            // alef right after it (`ـًا`).
+            let k = letters.len() - 1;
+            let next_is_alef = run[i + c.len_utf8()..]
+                .chars()
+                .find(|&n| !is_diacritic(n))
+                .is_some_and(|n| n == 'ا');
+            push_final(if next_is_alef { k + 1 } else { k });
         }
     }
-    split_match(m, lex, prm, ctx)
+    split_match(m, lex, prm, ctx, corpus, &finals[..nf])
         .into_iter()
         .map(|k| letters[k])
         .collect()
@@ -552,7 +786,7 @@ pub fn split_word_with(word: &str, lex: &Lexicon, prm: &Params) -> Vec<usize> {
     let mut out = Vec::new();
     for (s, e) in runs(word) {
         out.extend(
-            split_run(&word[s..e], lex, prm, &mut m, &mut letters, None)
+            split_run(&word[s..e], lex, prm, &mut m, &mut letters, None, None)
                 .into_iter()
                 .map(|k| s + k),
         );
@@ -567,6 +801,16 @@ pub fn repair(t: &MappedText, lex: &Lexicon) -> (MappedText, Vec<Repair>) {
 
 /// [`repair`] with explicit thresholds.
 pub fn repair_with(t: &MappedText, lex: &Lexicon, prm: &Params) -> (MappedText, Vec<Repair>) {
+    repair_in(t, lex, prm, None)
+}
+
+/// [`repair_with`] with evidence from the batch of documents `t` belongs to.
+pub fn repair_in(
+    t: &MappedText,
+    lex: &Lexicon,
+    prm: &Params,
+    corpus: Option<&CorpusCounts>,
+) -> (MappedText, Vec<Repair>) {
     let s = t.text();
     let mut repairs = Vec::new();
     let mut b: Option<Builder> = None;
@@ -574,7 +818,15 @@ pub fn repair_with(t: &MappedText, lex: &Lexicon, prm: &Params) -> (MappedText, 
     let (mut m, mut letters) = (String::new(), Vec::new());
     let ctx = DocContext::new(s);
     for (rs, re) in runs(s) {
-        let cuts = split_run(&s[rs..re], lex, prm, &mut m, &mut letters, Some(&ctx));
+        let cuts = split_run(
+            &s[rs..re],
+            lex,
+            prm,
+            &mut m,
+            &mut letters,
+            Some(&ctx),
+            corpus,
+        );
         if cuts.is_empty() {
             continue;
         }
@@ -720,9 +972,22 @@ pub mod eval {
         lex: &Lexicon,
         prm: &Params,
         s: &mut GlueScores,
+        on_error: impl FnMut(bool, usize),
+    ) {
+        score_in(corrupted, deleted, lex, prm, None, s, on_error)
+    }
+
+    /// [`score_one`] with corpus evidence.
+    pub fn score_in(
+        corrupted: &str,
+        deleted: &[usize],
+        lex: &Lexicon,
+        prm: &Params,
+        corpus: Option<&CorpusCounts>,
+        s: &mut GlueScores,
         mut on_error: impl FnMut(bool, usize),
     ) {
-        let (out, repairs) = repair_with(&MappedText::identity(corrupted), lex, prm);
+        let (out, repairs) = repair_in(&MappedText::identity(corrupted), lex, prm, corpus);
         let mut inserted: Vec<usize> = repairs
             .iter()
             .flat_map(|r| r.spaces_at.iter().map(|&p| out.origin_of(p)))
@@ -755,48 +1020,84 @@ pub mod eval {
         }
     }
 
-    /// Evaluate with the built-in lexicon and default thresholds.
+    /// Documents per batch of corpus evidence in [`evaluate`], as in `marsad
+    /// ingest`.
+    pub const BATCH: usize = 2000;
+
+    /// Evaluate with the built-in lexicon and default thresholds, with corpus
+    /// evidence from batches of [`BATCH`] documents.
     pub fn evaluate<'a>(texts: impl Iterator<Item = &'a str>, rate: f64, seed: u64) -> GlueScores {
-        evaluate_with(texts, rate, seed, Lexicon::builtin(), &Params::default())
+        evaluate_with(
+            texts,
+            rate,
+            seed,
+            Lexicon::builtin(),
+            &Params::default(),
+            BATCH,
+        )
     }
 
-    /// Evaluate with explicit lexicon and thresholds.
+    /// Evaluate with explicit lexicon, thresholds and batch size (0 = no
+    /// corpus evidence, each document alone).
     pub fn evaluate_with<'a>(
         texts: impl Iterator<Item = &'a str>,
         rate: f64,
         seed: u64,
         lex: &Lexicon,
         prm: &Params,
+        batch: usize,
     ) -> GlueScores {
         let mut rng = SplitMix64(seed);
         let mut s = GlueScores::default();
         let mut examples = Vec::new();
         let mut preexisting = 0;
-        for t in texts {
-            s.tokens += runs(t).count();
-            // Where repair splits the untouched text (byte offsets in `t` of
-            // the char after each inserted space).
-            let (out, repairs) = repair_with(&MappedText::identity(t), lex, prm);
-            let mut before: Vec<usize> = repairs
-                .iter()
-                .flat_map(|r| r.spaces_at.iter().map(|&p| out.origin_of(p)))
-                .collect();
-            before.sort_unstable();
-            let (c, d) = corrupt(t, rate, &mut rng);
-            score_one(&c, &d, lex, prm, &mut s, |wrong_insert, at| {
-                if !wrong_insert {
-                    return;
-                }
-                // Offset in `t`: one deleted space before every deletion ≤ at.
-                let orig = at + d.partition_point(|&x| x <= at);
-                let pre = before.binary_search(&orig).is_ok();
-                if pre {
-                    preexisting += 1;
-                }
-                if examples.len() < 400 && rng_pick(at) {
-                    examples.push((pre, word_at(&c, at)));
-                }
-            });
+        let texts: Vec<&str> = texts.collect();
+        for chunk in texts.chunks(batch.max(1)) {
+            let corrupted: Vec<(String, Vec<usize>)> =
+                chunk.iter().map(|t| corrupt(t, rate, &mut rng)).collect();
+            let (before_counts, after_counts) = if batch > 0 {
+                let c: Vec<&str> = corrupted.iter().map(|(c, _)| c.as_str()).collect();
+                (
+                    Some(CorpusCounts::build(chunk, lex, prm)),
+                    Some(CorpusCounts::build(&c, lex, prm)),
+                )
+            } else {
+                (None, None)
+            };
+            for (t, (c, d)) in chunk.iter().zip(&corrupted) {
+                s.tokens += runs(t).count();
+                // Where repair splits the untouched text (byte offsets in `t`
+                // of the char after each inserted space).
+                let (out, repairs) =
+                    repair_in(&MappedText::identity(t), lex, prm, before_counts.as_ref());
+                let mut before: Vec<usize> = repairs
+                    .iter()
+                    .flat_map(|r| r.spaces_at.iter().map(|&p| out.origin_of(p)))
+                    .collect();
+                before.sort_unstable();
+                score_in(
+                    c,
+                    d,
+                    lex,
+                    prm,
+                    after_counts.as_ref(),
+                    &mut s,
+                    |wrong_insert, at| {
+                        if !wrong_insert {
+                            return;
+                        }
+                        // Offset in `t`: one deleted space before every deletion ≤ at.
+                        let orig = at + d.partition_point(|&x| x <= at);
+                        let pre = before.binary_search(&orig).is_ok();
+                        if pre {
+                            preexisting += 1;
+                        }
+                        if examples.len() < 400 && rng_pick(at) {
+                            examples.push((pre, word_at(c, at)));
+                        }
+                    },
+                );
+            }
         }
         s.preexisting = preexisting;
         s.examples = examples;

@@ -25,4 +25,4 @@ pub mod token;
 
 pub use lexicon::Lexicon;
 pub use mapped::MappedText;
-pub use pipeline::{process, process_cleaned, Options, Processed};
+pub use pipeline::{process, process_cleaned, process_in, Options, Processed};

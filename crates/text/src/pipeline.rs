@@ -56,6 +56,17 @@ pub fn process_cleaned(
     opts: &Options,
     stats: Option<&SourceStats>,
 ) -> Processed {
+    process_in(cleaned, opts, stats, None)
+}
+
+/// [`process_cleaned`] with word counts of the batch the document belongs to
+/// (glued-word repair uses them; see [`glue::CorpusCounts`]).
+pub fn process_in(
+    cleaned: MappedText,
+    opts: &Options,
+    stats: Option<&SourceStats>,
+    corpus: Option<&glue::CorpusCounts>,
+) -> Processed {
     let lex = Lexicon::builtin();
     let (text, removed) = if opts.remove_boilerplate {
         let (t, removed) = boilerplate::filter(&cleaned, stats);
@@ -64,7 +75,7 @@ pub fn process_cleaned(
         (cleaned, Vec::new())
     };
     let (text, repairs) = if opts.repair_glue {
-        let (t, repairs) = glue::repair(&text, lex);
+        let (t, repairs) = glue::repair_in(&text, lex, &glue::Params::default(), corpus);
         (t, repairs)
     } else {
         (text, Vec::new())

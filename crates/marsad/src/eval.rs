@@ -10,20 +10,37 @@ use crate::bench::zips;
 /// Glued-word repair on SaudiNewsNet: delete random spaces between Arabic
 /// words of cleaned article text, repair, score the re-inserted spaces.
 /// `prefix` selects zips by file name (`2015-07-` = tuning set, `2015-08-` =
-/// held out).
-pub fn glue(dir: &Path, prefix: &str, rate: f64, seed: u64) -> Result<String> {
+/// held out). `gold`: labelled splits of the untouched text (see
+/// [`read_split_gold`]), used to estimate how many of the "wrong" insertions
+/// that repair also makes in the untouched text are real glue in the corpus.
+/// `sample`: write that many of the untouched-text splits, with context, to a
+/// file for labelling.
+pub fn glue(
+    dir: &Path,
+    prefix: &str,
+    rate: f64,
+    seed: u64,
+    gold: Option<&Path>,
+    sample: Option<(usize, &Path)>,
+) -> Result<String> {
     let files = zips(dir, prefix, usize::MAX)?;
     let mut texts = Vec::new();
+    let mut ids = Vec::new();
     for f in &files {
         for d in marsad_ingest::saudinewsnet_zip(f)? {
             texts.push(marsad_text::normalize::clean(&d.text).into_text());
+            ids.push(d.id);
         }
     }
+    let gold = match gold {
+        Some(p) if p.exists() => Some(read_split_gold(p)?),
+        _ => None,
+    };
     let bytes: usize = texts.iter().map(String::len).sum();
     let t = Instant::now();
     let s = marsad_text::glue::evaluate(texts.iter().map(String::as_str), rate, seed);
     let secs = t.elapsed().as_secs_f64();
-    let sample = |pre: bool| -> String {
+    let sample_errors = |pre: bool| -> String {
         s.examples
             .iter()
             .filter(|(p, _)| *p == pre)
@@ -32,7 +49,10 @@ pub fn glue(dir: &Path, prefix: &str, rate: f64, seed: u64) -> Result<String> {
             .collect::<Vec<_>>()
             .join("  ")
     };
-    Ok(format!(
+    if let Some((n, out)) = sample {
+        write_split_sample(out, n, seed, &s.untouched_splits, &texts, &ids)?;
+    }
+    let mut report = format!(
         "glue repair on {} zips ({}), {} articles, {:.1} MB, deletion rate {rate}, seed {seed}\n\
          deleted spaces:   {}\n\
          inserted spaces:  {}\n\
@@ -43,9 +63,7 @@ pub fn glue(dir: &Path, prefix: &str, rate: f64, seed: u64) -> Result<String> {
          precision on the introduced glue only: {:.4}\n\
          recall:           {:.4}\n\
          F1:               {:.4}\n\
-         time:             {secs:.1} s (1 thread, incl. deletion, two repair passes, scoring)\n\
-         sample wrong insertions, also split in the untouched text:\n  {}\n\
-         sample wrong insertions, introduced by the repair of the test glue:\n  {}\n",
+         splits in the untouched text: {} ({:.1} per MB)\n",
         files.len(),
         if prefix.is_empty() { "all" } else { prefix },
         texts.len(),
@@ -58,9 +76,149 @@ pub fn glue(dir: &Path, prefix: &str, rate: f64, seed: u64) -> Result<String> {
         s.precision_introduced,
         s.recall,
         s.f1,
-        sample(true),
-        sample(false),
-    ))
+        s.untouched_splits.len(),
+        s.untouched_splits.len() as f64 / (bytes as f64 / 1e6),
+    );
+    if let Some(gold) = &gold {
+        let made: std::collections::HashSet<(&str, usize)> = s
+            .untouched_splits
+            .iter()
+            .map(|&(i, at)| (ids[i].as_str(), at))
+            .collect();
+        let id_set: std::collections::HashSet<&str> = ids.iter().map(String::as_str).collect();
+        let in_set: Vec<&SplitLabel> = gold
+            .iter()
+            .filter(|g| id_set.contains(g.id.as_str()))
+            .collect();
+        let still: Vec<&&SplitLabel> = in_set
+            .iter()
+            .filter(|g| made.contains(&(g.id.as_str(), g.offset)))
+            .collect();
+        let right = still.iter().filter(|g| g.right).count();
+        if still.is_empty() {
+            report += &format!(
+                "labelled untouched-text splits: {} in this set, none still made\n",
+                in_set.len()
+            );
+        } else {
+            let f = right as f64 / still.len() as f64;
+            // Normal approximation of the binomial interval of f.
+            let half = 1.96 * (f * (1.0 - f) / still.len() as f64).sqrt();
+            let est =
+                |f: f64| (s.correct as f64 + f * s.preexisting as f64) / s.inserted.max(1) as f64;
+            report += &format!(
+                "labelled untouched-text splits: {} in this set, {} still made, {} of them real glue \
+                 in the corpus ({:.1}% ± {:.1})\n\
+                 estimated precision, counting real corpus glue as right: {:.4} ({:.4}–{:.4})\n",
+                in_set.len(),
+                still.len(),
+                right,
+                100.0 * f,
+                100.0 * half,
+                est(f),
+                est((f - half).max(0.0)),
+                est((f + half).min(1.0)),
+            );
+        }
+    }
+    report += &format!(
+        "time:             {secs:.1} s (1 thread, incl. deletion, batch counts, two repair passes, scoring)\n\
+         sample wrong insertions, also split in the untouched text:\n  {}\n\
+         sample wrong insertions, introduced by the repair of the test glue:\n  {}\n",
+        sample_errors(true),
+        sample_errors(false),
+    );
+    Ok(report)
+}
+
+/// One labelled split of untouched corpus text: article id, byte offset in
+/// its cleaned text of the char after the inserted space, and whether the
+/// split is right (two words glued in the corpus itself).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SplitLabel {
+    pub id: String,
+    pub offset: usize,
+    pub right: bool,
+}
+
+/// Read `id<TAB>offset<TAB>label` lines (label `1` = real glue, `0` = wrong
+/// split, `?` = unsure, skipped); `#` comments and a header line `id...`.
+/// Errors name file and line.
+pub fn read_split_gold(path: &Path) -> Result<Vec<SplitLabel>> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| crate::error::user(format!("{}: {e}", path.display())))?;
+    let mut out = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let line = line.trim_end_matches('\r');
+        if line.trim().is_empty() || line.starts_with('#') || (n == 0 && line.starts_with("id\t")) {
+            continue;
+        }
+        let bad = |what: &str| crate::error::user(format!("{}:{}: {what}", path.display(), n + 1));
+        let f: Vec<&str> = line.split('\t').collect();
+        if f.len() < 3 {
+            return Err(bad("expected id<TAB>offset<TAB>label"));
+        }
+        let offset = f[1]
+            .parse()
+            .map_err(|_| bad(&format!("offset {:?} is not a number", f[1])))?;
+        let right = match f[2] {
+            "1" => true,
+            "0" => false,
+            "?" => continue,
+            other => return Err(bad(&format!("label {other:?}: expected 1, 0 or ?"))),
+        };
+        out.push(SplitLabel {
+            id: f[0].to_string(),
+            offset,
+            right,
+        });
+    }
+    Ok(out)
+}
+
+/// Write `n` untouched-text splits chosen at random (seeded) as
+/// `id<TAB>offset<TAB>label<TAB>context` with an empty label column.
+fn write_split_sample(
+    out: &Path,
+    n: usize,
+    seed: u64,
+    splits: &[(usize, usize)],
+    texts: &[String],
+    ids: &[String],
+) -> Result<()> {
+    use std::io::Write;
+    let mut rng = marsad_text::glue::eval::SplitMix64(seed ^ 0x5eed_5a11);
+    let mut picked: Vec<usize> = (0..splits.len()).collect();
+    // Partial Fisher–Yates.
+    let k = n.min(picked.len());
+    for i in 0..k {
+        let j = i + (rng.next_u64() % (picked.len() - i) as u64) as usize;
+        picked.swap(i, j);
+    }
+    picked.truncate(k);
+    picked.sort_unstable();
+    let mut w = std::io::BufWriter::new(
+        std::fs::File::create(out)
+            .map_err(|e| crate::error::user(format!("{}: {e}", out.display())))?,
+    );
+    writeln!(w, "id\toffset\tlabel\tcontext")?;
+    for i in picked {
+        let (t, at) = splits[i];
+        let text = &texts[t];
+        let lo = text[..at]
+            .char_indices()
+            .rev()
+            .nth(40)
+            .map_or(0, |(i, _)| i);
+        let hi = text[at..]
+            .char_indices()
+            .nth(40)
+            .map_or(text.len(), |(i, _)| at + i);
+        let ctx = format!("{}|{}", &text[lo..at], &text[at..hi]).replace(['\n', '\t'], " ");
+        writeln!(w, "{}\t{at}\t\t{ctx}", ids[t])?;
+    }
+    w.flush()?;
+    Ok(())
 }
 
 /// Gold (document, entity id) pairs from a TSV file (`doc<TAB>entity`,

@@ -380,6 +380,16 @@ enum EvalCommand {
         /// (2015-08-*, never used for tuning) or `all`.
         #[arg(long, default_value = "heldout")]
         set: String,
+        /// Labelled splits of the untouched corpus text (`id<TAB>offset<TAB>label`):
+        /// estimates how many "wrong" insertions are real glue in the corpus.
+        #[arg(long, default_value = "eval/gold/glue-splits.tsv")]
+        gold: PathBuf,
+        /// Write this many random splits of the untouched text, with context, for labelling.
+        #[arg(long, requires = "sample_out")]
+        sample: Option<usize>,
+        /// File for --sample.
+        #[arg(long)]
+        sample_out: Option<PathBuf>,
     },
     /// Stories against annotated article pairs (same story or not):
     /// pairwise precision/recall of the clustering in a store. Build the store
@@ -1226,6 +1236,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     rate,
                     seed,
                     set,
+                    gold,
+                    sample,
+                    sample_out,
                 }),
             ..
         } => {
@@ -1248,7 +1261,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     )))
                 }
             };
-            let report = marsad::eval::glue(&corpus, prefix, rate, seed)?;
+            let sample = sample.zip(sample_out.as_deref());
+            let report = marsad::eval::glue(&corpus, prefix, rate, seed, Some(&gold), sample)?;
             print!("{report}");
             Ok(ExitCode::SUCCESS)
         }

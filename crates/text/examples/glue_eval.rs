@@ -43,12 +43,12 @@ fn main() {
             "errors" => show = v.parse().unwrap(),
             "batch" => batch = v.parse().unwrap(),
             "corpus_bonus" => prm.corpus_bonus = v.parse().unwrap(),
+            "context_bonus" => prm.context_bonus = v.parse().unwrap(),
             "final_bonus" => prm.final_bonus = v.parse().unwrap(),
             "corpus_penalty" => prm.corpus_penalty = v.parse().unwrap(),
             _ => panic!("unknown key {k}"),
         }
     }
-    let dump = std::env::var("GLUE_DUMP").ok();
     let raw = std::fs::read_to_string(path).unwrap();
     let texts: Vec<String> = raw
         .split('\u{1e}')
@@ -56,10 +56,6 @@ fn main() {
         .map(|t| normalize::clean(t).into_text())
         .collect();
     let bytes: usize = texts.iter().map(String::len).sum();
-    if let Some(d) = dump {
-        dump_features(&texts, rate, seed, &prm, &d);
-        return;
-    }
     let t0 = Instant::now();
     let lex = Lexicon::builtin();
     eprintln!(
@@ -131,77 +127,4 @@ fn main() {
          corrupt+repair+score {secs2:.2} s",
         bytes as f64 / 1e6 / secs
     );
-}
-
-/// Write one TSV row per candidate word of the corrupted texts:
-/// n whole_cb morph whole split k p0 p1 p2 l0 l1 l2 label (2 = split equals the
-/// deleted spaces, 1 = word has deletions but another split, 0 = no deletion).
-fn dump_features(texts: &[String], rate: f64, seed: u64, prm: &Params, path: &str) {
-    use std::io::Write;
-    let lex = Lexicon::builtin();
-    let mut out = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
-    let mut rng = eval::SplitMix64(seed);
-    let (mut unreachable, mut reachable) = (0usize, 0usize);
-    for t in texts {
-        let (c, d) = eval::corrupt(t, rate, &mut rng);
-        let ctx = marsad_text::glue::DocContext::new(&c);
-        for (rs, re) in marsad_text::glue::runs(&c) {
-            let mut m = String::new();
-            let mut letters = Vec::new();
-            for (i, ch) in c[rs..re].char_indices() {
-                if let Some(mc) = marsad_text::matchform::match_char(ch) {
-                    m.push(mc);
-                    letters.push(rs + i);
-                }
-            }
-            let del: Vec<usize> = d
-                .iter()
-                .filter(|&&p| p > rs && p < re)
-                .map(|p| letters.iter().position(|l| l == p).unwrap())
-                .collect();
-            let Some(mut a) = marsad_text::glue::analyze(&m, lex, prm) else {
-                unreachable += del.len();
-                continue;
-            };
-            reachable += del.len();
-            ctx.annotate(&m, &mut a);
-            let label = if del.is_empty() {
-                0
-            } else if del == a.cuts {
-                2
-            } else {
-                1
-            };
-            let mut lens = Vec::new();
-            let mut prev = 0;
-            for &k in a.cuts.iter().chain(std::iter::once(&a.n)) {
-                lens.push(k - prev);
-                prev = k;
-            }
-            let p = |i: usize| a.parts.get(i).copied().unwrap_or(0.0);
-            let l = |i: usize| lens.get(i).copied().unwrap_or(0);
-            writeln!(
-                out,
-                "{}\t{}\t{}\t{:.2}\t{:.2}\t{}\t{:.2}\t{:.2}\t{:.2}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
-                a.n,
-                a.whole_cb.map_or(-1, i32::from),
-                a.morph.map_or("nan".to_string(), |x| format!("{x:.2}")),
-                a.whole,
-                a.split,
-                a.cuts.len() + 1,
-                p(0),
-                p(1),
-                p(2),
-                l(0),
-                l(1),
-                l(2),
-                label,
-                m,
-                a.repeats,
-                a.spaced as u8
-            )
-            .unwrap();
-        }
-    }
-    eprintln!("deletions in analysed words {reachable}, in skipped words {unreachable}");
 }

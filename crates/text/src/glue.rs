@@ -72,6 +72,9 @@ pub struct Params {
     /// recurs and is the more common one.
     pub corpus_bonus: f64,
     pub corpus_penalty: f64,
+    /// Added per neighbouring word seen next to the part (or the whole word)
+    /// elsewhere in the batch.
+    pub context_bonus: f64,
     /// Added when a cut falls right after a `ة`/`ى` inside the run.
     pub final_bonus: f64,
     /// Split when split score - whole score exceeds this.
@@ -100,7 +103,8 @@ impl Default for Params {
             corpus_bonus: 2.0,
             corpus_penalty: 3.0,
             final_bonus: 2.0,
-            margin: 1.0,
+            context_bonus: 1.0,
+            margin: 2.0,
             spaced_bonus: 2.0,
             repeat_penalty: 2.0,
         }
@@ -167,6 +171,10 @@ fn part_score(p: &str, nchars: usize, lex: &Lexicon, prm: &Params) -> Option<f64
     }
     None
 }
+
+/// Splits kept as alternatives score at most this much below the best.
+const ALT_RANGE: f64 = 3.0;
+const MAX_ALTS: usize = 5;
 
 /// Proclitic groups (match form), longest first within each family.
 const PROCLITICS: &[&str] = &[
@@ -275,11 +283,13 @@ pub struct Analysis {
     pub morph: Option<f64>,
     /// log10 P of the whole word: known, morphological or unknown penalty.
     pub whole: f64,
-    /// Best split: cut points (char indices, ascending) and part scores.
+    /// Chosen split: cut points (char indices, ascending).
     pub cuts: Vec<usize>,
-    pub parts: Vec<f64>,
     /// Sum of part scores minus split penalties.
     pub split: f64,
+    /// The splits scoring within [`ALT_RANGE`] of the best, best first
+    /// (cuts, score); evidence from the text may choose another than the best.
+    pub alts: Vec<(Vec<usize>, f64)>,
     /// Document evidence (filled by [`repair`]): occurrences of the whole
     /// word in the text (itself included; 0 when unknown), and whether the
     /// split form occurs with spaces elsewhere in the text.
@@ -289,6 +299,11 @@ pub struct Analysis {
     /// of the whole word and of its split form in the batch of documents.
     pub corpus_whole: u32,
     pub corpus_spaced: u32,
+    /// Context evidence for the chosen split and for the whole word: the
+    /// neighbouring words occur next to its first/last part (or next to the
+    /// whole word) elsewhere in the batch.
+    pub context_split: f64,
+    pub context_whole: f64,
     /// A cut falls right after a word-final letter (`ة`, `ى`) inside the run
     /// (filled by [`repair`], which sees the display letters).
     pub final_inside: bool,
@@ -375,9 +390,17 @@ fn analyze_rest(m: &str, whole_cb: Option<u16>, lex: &Lexicon, prm: &Params) -> 
         return None;
     }
     let part = |a: usize, b: usize| part_score(&m[starts[a]..starts[b]], b - a, lex, prm);
+    // Every split within ALT_RANGE of the best one, best first.
+    let mut alts: Vec<(Vec<usize>, f64)> = Vec::new();
     let mut best = f64::NEG_INFINITY;
-    let mut cuts: Vec<usize> = Vec::new();
-    let mut parts: Vec<f64> = Vec::new();
+    let mut consider = |cuts: Vec<usize>, s: f64, best: &mut f64| {
+        if s > *best {
+            *best = s;
+        }
+        if s > *best - ALT_RANGE {
+            alts.push((cuts, s));
+        }
+    };
     let prefix: Vec<Option<f64>> = (0..=n)
         .map(|i| if i >= mp { part(0, i) } else { None })
         .collect();
@@ -386,12 +409,7 @@ fn analyze_rest(m: &str, whole_cb: Option<u16>, lex: &Lexicon, prm: &Params) -> 
         .collect();
     for i in mp..=n - mp {
         if let (Some(a), Some(b)) = (prefix[i], suffix[i]) {
-            let s = a + b - prm.split_penalty;
-            if s > best {
-                best = s;
-                cuts = vec![i];
-                parts = vec![a, b];
-            }
+            consider(vec![i], a + b - prm.split_penalty, &mut best);
         }
     }
     if prm.three_parts && n >= 3 * mp {
@@ -400,23 +418,22 @@ fn analyze_rest(m: &str, whole_cb: Option<u16>, lex: &Lexicon, prm: &Params) -> 
             for j in i + mp..=n - mp {
                 let Some(c) = suffix[j] else { continue };
                 let s0 = a + c - 2.0 * prm.split_penalty;
-                if s0 <= best {
+                if s0 <= best - ALT_RANGE {
                     continue;
                 }
                 if let Some(b) = part(i, j) {
-                    let s = s0 + b;
-                    if s > best {
-                        best = s;
-                        cuts = vec![i, j];
-                        parts = vec![a, b, c];
-                    }
+                    consider(vec![i, j], s0 + b, &mut best);
                 }
             }
         }
     }
-    if cuts.is_empty() {
+    if alts.is_empty() {
         return None;
     }
+    alts.retain(|a| a.1 > best - ALT_RANGE);
+    alts.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    alts.truncate(MAX_ALTS);
+    let (cuts, best) = alts[0].clone();
     let morph = morph_score(m, lex, prm);
     let mut whole = match whole_cb {
         Some(cb) => -(cb as f64) / 100.0,
@@ -431,19 +448,21 @@ fn analyze_rest(m: &str, whole_cb: Option<u16>, lex: &Lexicon, prm: &Params) -> 
         morph,
         whole,
         cuts,
-        parts,
         split: best,
+        alts,
         repeats: 0,
         spaced: false,
         corpus_whole: 0,
         corpus_spaced: 0,
+        context_split: 0.0,
+        context_whole: 0.0,
         final_inside: false,
     })
 }
 
 /// Whether the split of `a` clearly beats the whole word.
 pub fn decide(a: &Analysis, prm: &Params) -> bool {
-    let mut margin = a.split - a.whole;
+    let mut margin = a.split - a.whole + a.context_split - a.context_whole;
     if a.spaced {
         margin += prm.spaced_bonus;
     } else if a.repeats >= 2 {
@@ -520,6 +539,39 @@ fn spaced_form(m: &str, cuts: &[usize]) -> String {
     phrase
 }
 
+/// Match forms of the words right before and after a run, when a single
+/// space separates them from it.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Around<'a> {
+    pub left: Option<&'a str>,
+    pub right: Option<&'a str>,
+}
+
+/// The Arabic-letter runs of `text` with their match forms.
+fn words(text: &str) -> Vec<(usize, usize, String)> {
+    runs(text)
+        .map(|(rs, re)| {
+            let mut m = String::new();
+            crate::matchform::push_match_form(&text[rs..re], &mut m);
+            (rs, re, m)
+        })
+        .collect()
+}
+
+/// The neighbours of word `i` of `w` (from [`words`]).
+fn around<'w>(text: &str, w: &'w [(usize, usize, String)], i: usize) -> Around<'w> {
+    let left = (i > 0 && &text[w[i - 1].1..w[i].0] == " ").then(|| w[i - 1].2.as_str());
+    let right = (i + 1 < w.len() && &text[w[i].1..w[i + 1].0] == " ").then(|| w[i + 1].2.as_str());
+    Around { left, right }
+}
+
+/// First and last word of a spaced form.
+fn first_last(sp: &str) -> (&str, &str) {
+    let first = sp.split(' ').next().unwrap_or(sp);
+    let last = sp.rsplit(' ').next().unwrap_or(sp);
+    (first, last)
+}
+
 /// Evidence from a batch of documents (an `analyze` run, an ingest batch):
 /// how often each candidate glued word occurs as one word, and how often its
 /// best split occurs as separate words. A word written whole more often than
@@ -556,14 +608,31 @@ impl CorpusCounts {
     /// Pass 1: the words of `text` that repair might split, each followed by
     /// its best split form.
     pub fn candidates(text: &str, lex: &Lexicon, prm: &Params) -> Vec<Box<str>> {
-        let mut out = Vec::new();
-        let mut m = String::new();
-        for (rs, re) in runs(text) {
-            m.clear();
-            crate::matchform::push_match_form(&text[rs..re], &mut m);
-            if let Some(a) = analyze_cached(&m, lex, prm) {
-                out.push(m.as_str().into());
-                out.push(spaced_form(&m, &a.cuts).into());
+        let mut out: Vec<Box<str>> = Vec::new();
+        let w = words(text);
+        for i in 0..w.len() {
+            let m = w[i].2.as_str();
+            let Some(a) = analyze_cached(m, lex, prm) else {
+                continue;
+            };
+            let around = around(text, &w, i);
+            out.push(m.into());
+            if let Some(l) = around.left {
+                out.push(format!("{l} {m}").into());
+            }
+            if let Some(r) = around.right {
+                out.push(format!("{m} {r}").into());
+            }
+            for (cuts, _) in &a.alts {
+                let sp = spaced_form(m, cuts);
+                let (first, last) = first_last(&sp);
+                if let Some(l) = around.left {
+                    out.push(format!("{l} {first}").into());
+                }
+                if let Some(r) = around.right {
+                    out.push(format!("{last} {r}").into());
+                }
+                out.push(sp.into());
             }
         }
         out
@@ -642,10 +711,54 @@ impl CorpusCounts {
             .unwrap_or(0)
     }
 
-    /// Fill [`Analysis::corpus_whole`] and [`Analysis::corpus_spaced`].
-    pub fn annotate(&self, m: &str, a: &mut Analysis) {
+    /// Fill [`Analysis::corpus_whole`], [`Analysis::corpus_spaced`] and the
+    /// context evidence of the chosen split and of the whole word.
+    pub fn annotate(&self, m: &str, a: &mut Analysis, around: Around, prm: &Params) {
         a.corpus_whole = self.get(m);
         a.corpus_spaced = self.get(&spaced_form(m, &a.cuts));
+        a.context_split = self.split_context(m, &a.cuts, around, prm);
+        // The whole word's own occurrence is among the counts: look for another.
+        let mut w = 0.0;
+        if let Some(l) = around.left {
+            if self.get(&format!("{l} {m}")) >= 2 {
+                w += prm.context_bonus;
+            }
+        }
+        if let Some(r) = around.right {
+            if self.get(&format!("{m} {r}")) >= 2 {
+                w += prm.context_bonus;
+            }
+        }
+        a.context_whole = w;
+    }
+
+    /// Evidence for the split `cuts` of `m`: its first part after the left
+    /// neighbour, its last part before the right one, its spaced form.
+    fn split_context(&self, m: &str, cuts: &[usize], around: Around, prm: &Params) -> f64 {
+        let sp = spaced_form(m, cuts);
+        let (first, last) = first_last(&sp);
+        let mut e = 0.0;
+        if let Some(l) = around.left {
+            if self.get(&format!("{l} {first}")) >= 1 {
+                e += prm.context_bonus;
+            }
+        }
+        if let Some(r) = around.right {
+            if self.get(&format!("{last} {r}")) >= 1 {
+                e += prm.context_bonus;
+            }
+        }
+        e
+    }
+
+    /// Score used to choose among the alternative splits.
+    fn alt_evidence(&self, m: &str, cuts: &[usize], around: Around, prm: &Params) -> f64 {
+        let spaced = if self.get(&spaced_form(m, cuts)) >= 1 {
+            prm.corpus_bonus
+        } else {
+            0.0
+        };
+        spaced + self.split_context(m, cuts, around, prm)
     }
 
     /// Number of counters (candidate words and split forms).
@@ -664,44 +777,64 @@ fn split_match(
     lex: &Lexicon,
     prm: &Params,
     ctx: Option<&DocContext>,
-    corpus: Option<&CorpusCounts>,
+    corpus: Option<(&CorpusCounts, Around)>,
     finals: &[usize],
 ) -> Vec<usize> {
-    match analyze_cached(m, lex, prm) {
-        Some(mut a) => {
-            // Letters that end a word (`ة`, `ى`, a letter with tanween; letter
-            // indices in `finals`): no part starts with one; a cut right after
-            // one inside the run is likely; a split that leaves one inside a
-            // part is wrong.
-            let mut after_final = false;
-            for &f in finals {
-                if a.cuts.contains(&f) {
-                    return Vec::new();
+    let Some(mut a) = analyze_cached(m, lex, prm) else {
+        return Vec::new();
+    };
+    // Letters that end a word (`ة`, `ى`, a letter with tanween; letter
+    // indices in `finals`): no part starts with one, and a split that leaves
+    // one inside a part is wrong; a cut right after one inside the run is
+    // likely. Among the splits allowed, batch evidence may prefer another
+    // than the best-scoring one.
+    let mut chosen: Option<(f64, usize, bool)> = None;
+    for (i, (cuts, score)) in a.alts.iter().enumerate() {
+        let mut after_final = false;
+        let mut ok = true;
+        for &f in finals {
+            if cuts.contains(&f) {
+                ok = false;
+            } else if f + 1 < a.n {
+                if cuts.contains(&(f + 1)) {
+                    after_final = true;
+                } else {
+                    ok = false;
                 }
-                if f + 1 < a.n {
-                    if a.cuts.contains(&(f + 1)) {
-                        after_final = true;
-                    } else {
-                        return Vec::new();
-                    }
-                }
-            }
-            a.final_inside = after_final;
-            if let Some(c) = corpus {
-                c.annotate(m, &mut a);
-            }
-            // Document evidence only matters near the decision boundary or
-            // to veto a split of a recurring word.
-            if let Some(c) = ctx.filter(|_| a.split - a.whole > prm.margin - prm.spaced_bonus) {
-                c.annotate(m, &mut a);
-            }
-            if decide(&a, prm) {
-                a.cuts
-            } else {
-                Vec::new()
             }
         }
-        None => Vec::new(),
+        if !ok {
+            continue;
+        }
+        let mut adj = score + if after_final { prm.final_bonus } else { 0.0 };
+        if let Some((c, around)) = corpus {
+            adj += c.alt_evidence(m, cuts, around, prm);
+        }
+        if chosen.is_none_or(|(best, _, _)| adj > best) {
+            chosen = Some((adj, i, after_final));
+        }
+    }
+    let Some((_, i, after_final)) = chosen else {
+        return Vec::new();
+    };
+    let (cuts, split) = a.alts[i].clone();
+    a.cuts = cuts;
+    a.split = split;
+    a.final_inside = after_final;
+    if let Some((c, around)) = corpus {
+        c.annotate(m, &mut a, around, prm);
+    }
+    // Document evidence only matters near the decision boundary or to veto a
+    // split of a recurring word.
+    if let Some(c) =
+        ctx.filter(|_| a.split - a.whole > prm.margin - prm.spaced_bonus - 2.0 * prm.context_bonus)
+    {
+        c.annotate(m, &mut a);
+    }
+    if decide(&a, prm) {
+        a.cuts
+    } else {
+        Vec::new()
     }
 }
 
@@ -714,7 +847,7 @@ fn split_run(
     m: &mut String,
     letters: &mut Vec<usize>,
     ctx: Option<&DocContext>,
-    corpus: Option<&CorpusCounts>,
+    corpus: Option<(&CorpusCounts, Around)>,
 ) -> Vec<usize> {
     m.clear();
     letters.clear();
@@ -817,7 +950,19 @@ pub fn repair_in(
     let mut copied = 0usize; // bytes of `s` already in `b`
     let (mut m, mut letters) = (String::new(), Vec::new());
     let ctx = DocContext::new(s);
+    let w = if corpus.is_some() {
+        words(s)
+    } else {
+        Vec::new()
+    };
+    let mut wi = 0;
     for (rs, re) in runs(s) {
+        let corpus = corpus.map(|c| {
+            while wi < w.len() && w[wi].0 < rs {
+                wi += 1;
+            }
+            (c, around(s, &w, wi))
+        });
         let cuts = split_run(
             &s[rs..re],
             lex,
@@ -886,6 +1031,9 @@ pub mod eval {
         /// Sample wrong insertions for inspection: (preexisting?, word with
         /// `|` at the inserted space).
         pub examples: Vec<(bool, String)>,
+        /// Every split repair makes in the untouched texts: (index of the
+        /// text, byte offset of the char after the inserted space).
+        pub untouched_splits: Vec<(usize, usize)>,
     }
 
     impl GlueScores {
@@ -1052,7 +1200,8 @@ pub mod eval {
         let mut examples = Vec::new();
         let mut preexisting = 0;
         let texts: Vec<&str> = texts.collect();
-        for chunk in texts.chunks(batch.max(1)) {
+        let mut untouched_splits = Vec::new();
+        for (ci, chunk) in texts.chunks(batch.max(1)).enumerate() {
             let corrupted: Vec<(String, Vec<usize>)> =
                 chunk.iter().map(|t| corrupt(t, rate, &mut rng)).collect();
             let (before_counts, after_counts) = if batch > 0 {
@@ -1064,7 +1213,7 @@ pub mod eval {
             } else {
                 (None, None)
             };
-            for (t, (c, d)) in chunk.iter().zip(&corrupted) {
+            for (k, (t, (c, d))) in chunk.iter().zip(&corrupted).enumerate() {
                 s.tokens += runs(t).count();
                 // Where repair splits the untouched text (byte offsets in `t`
                 // of the char after each inserted space).
@@ -1075,6 +1224,8 @@ pub mod eval {
                     .flat_map(|r| r.spaces_at.iter().map(|&p| out.origin_of(p)))
                     .collect();
                 before.sort_unstable();
+                let index = ci * batch.max(1) + k;
+                untouched_splits.extend(before.iter().map(|&b| (index, b)));
                 score_in(
                     c,
                     d,
@@ -1101,6 +1252,7 @@ pub mod eval {
         }
         s.preexisting = preexisting;
         s.examples = examples;
+        s.untouched_splits = untouched_splits;
         s.finish()
     }
 

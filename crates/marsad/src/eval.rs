@@ -147,13 +147,17 @@ pub struct SplitLabel {
 pub fn read_split_gold(path: &Path) -> Result<Vec<SplitLabel>> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| crate::error::user(format!("{}: {e}", path.display())))?;
+    parse_split_gold(&path.display().to_string(), &text)
+}
+
+fn parse_split_gold(name: &str, text: &str) -> Result<Vec<SplitLabel>> {
     let mut out = Vec::new();
     for (n, line) in text.lines().enumerate() {
         let line = line.trim_end_matches('\r');
-        if line.trim().is_empty() || line.starts_with('#') || (n == 0 && line.starts_with("id\t")) {
+        if line.trim().is_empty() || line.starts_with('#') || line.starts_with("id\toffset\t") {
             continue;
         }
-        let bad = |what: &str| crate::error::user(format!("{}:{}: {what}", path.display(), n + 1));
+        let bad = |what: &str| crate::error::user(format!("{name}:{}: {what}", n + 1));
         let f: Vec<&str> = line.split('\t').collect();
         if f.len() < 3 {
             return Err(bad("expected id<TAB>offset<TAB>label"));
@@ -728,6 +732,35 @@ mod tests {
             ("a\ta\t1\tA\n", "g.tsv:1: two different"),
         ] {
             let e = parse_story_pairs("g.tsv", bad).unwrap_err().to_string();
+            assert!(e.contains(want), "{bad:?}: {e}");
+        }
+    }
+
+    #[test]
+    fn split_gold_rows() {
+        let ok = "# c\nid\toffset\tlabel\nu1\t12\t1\nu2\t7\t?\nu3\t0\t0\n";
+        let g = parse_split_gold("s.tsv", ok).unwrap();
+        assert_eq!(
+            g,
+            vec![
+                SplitLabel {
+                    id: "u1".into(),
+                    offset: 12,
+                    right: true
+                },
+                SplitLabel {
+                    id: "u3".into(),
+                    offset: 0,
+                    right: false
+                },
+            ]
+        );
+        for (bad, want) in [
+            ("u1\t12\n", "s.tsv:1: expected id"),
+            ("u1\t1\t1\nu1\tx\t1\n", "s.tsv:2: offset \"x\""),
+            ("u1\t1\tyes\n", "s.tsv:1: label \"yes\""),
+        ] {
+            let e = parse_split_gold("s.tsv", bad).unwrap_err().to_string();
             assert!(e.contains(want), "{bad:?}: {e}");
         }
     }

@@ -72,9 +72,16 @@ pub struct Params {
     /// recurs and is the more common one.
     pub corpus_bonus: f64,
     pub corpus_penalty: f64,
+    /// Occurrences of the glued form in the batch before it counts as a
+    /// spelling (a wire copy repeats a glued word once).
+    pub corpus_min_whole: u32,
     /// Added per neighbouring word seen next to the part (or the whole word)
     /// elsewhere in the batch.
     pub context_bonus: f64,
+    /// Added when a part occurs as a word elsewhere in the document.
+    pub part_in_doc_bonus: f64,
+    /// Added when the first part is a short function word.
+    pub function_bonus: f64,
     /// Added when a cut falls right after a `ة`/`ى` inside the run.
     pub final_bonus: f64,
     /// Split when split score - whole score exceeds this.
@@ -83,6 +90,18 @@ pub struct Params {
     pub spaced_bonus: f64,
     /// Subtracted when the whole word occurs more than once in the text.
     pub repeat_penalty: f64,
+}
+
+impl Params {
+    /// The most that evidence can add to a split's margin.
+    fn max_boost(&self) -> f64 {
+        self.spaced_bonus.max(0.0)
+            + self.part_in_doc_bonus.max(0.0)
+            + self.function_bonus.max(0.0)
+            + self.final_bonus.max(0.0)
+            + self.corpus_bonus.max(0.0)
+            + 2.0 * self.context_bonus.max(0.0)
+    }
 }
 
 impl Default for Params {
@@ -102,7 +121,10 @@ impl Default for Params {
             morph_part_penalty: 1.0,
             corpus_bonus: 2.0,
             corpus_penalty: 3.0,
+            corpus_min_whole: 3,
             final_bonus: 2.0,
+            function_bonus: 1.0,
+            part_in_doc_bonus: 1.0,
             context_bonus: 1.0,
             margin: 2.0,
             spaced_bonus: 2.0,
@@ -130,6 +152,11 @@ fn continues_run(c: char) -> bool {
 const SHORT_WORDS: &[&str] = &[
     "في", "من", "عن", "ما", "لا", "لم", "لن", "قد", "هو", "هي", "او", "ان", "مع", "كل", "ذا", "يا",
     "ثم", "بل", "اي", "اذ",
+];
+
+/// Function words after which a space is most often lost (match form).
+const FUNCTION_WORDS: &[&str] = &[
+    "في", "من", "عن", "علي", "الي", "ما", "لا", "لم", "لن", "قد", "او", "ان", "مع", "كل", "يا",
 ];
 
 const SHORT_AL: &[&str] = &["الي", "الا", "الان", "الذي", "التي", "الله"];
@@ -256,6 +283,11 @@ fn morph_score(m: &str, lex: &Lexicon, prm: &Params) -> Option<f64> {
             if pen > 0.0 {
                 consider(stem_score(stem, lex, max_cb, &mut buf).map(|s| s - pen));
             }
+            // At most two affix groups: a suffix with a proclitic or an
+            // enclitic, not with both.
+            if pen > prm.morph_penalty {
+                continue;
+            }
             for suf in SUFFIXES {
                 if let Some(st) = stem.strip_suffix(suf) {
                     if long_enough(st) {
@@ -307,6 +339,12 @@ pub struct Analysis {
     /// A cut falls right after a word-final letter (`ة`, `ى`) inside the run
     /// (filled by [`repair`], which sees the display letters).
     pub final_inside: bool,
+    /// The first part is a short function word (`في`, `من`, `ما`, …), after
+    /// which scraped text most often loses a space.
+    pub function_first: bool,
+    /// A part (three letters or more) occurs as a word elsewhere in the
+    /// document (filled by [`DocContext::annotate`]).
+    pub part_in_doc: bool,
 }
 
 /// Score the whole word `m` (match form of an Arabic-letter run) and its best
@@ -457,6 +495,8 @@ fn analyze_rest(m: &str, whole_cb: Option<u16>, lex: &Lexicon, prm: &Params) -> 
         context_split: 0.0,
         context_whole: 0.0,
         final_inside: false,
+        function_first: false,
+        part_in_doc: false,
     })
 }
 
@@ -471,10 +511,16 @@ pub fn decide(a: &Analysis, prm: &Params) -> bool {
     if a.final_inside {
         margin += prm.final_bonus;
     }
+    if a.function_first {
+        margin += prm.function_bonus;
+    }
+    if a.part_in_doc {
+        margin += prm.part_in_doc_bonus;
+    }
     let (w, sp) = (a.corpus_whole, a.corpus_spaced);
     if sp >= 1 && sp >= w {
         margin += prm.corpus_bonus;
-    } else if w >= 2 && sp < w {
+    } else if w >= prm.corpus_min_whole && sp < w {
         margin -= prm.corpus_penalty;
     }
     margin > prm.margin
@@ -520,7 +566,13 @@ impl<'t> DocContext<'t> {
     /// Fill [`Analysis::repeats`] and [`Analysis::spaced`] for word `m`.
     pub fn annotate(&self, m: &str, a: &mut Analysis) {
         a.repeats = self.count(m);
-        a.spaced = self.count(&spaced_form(m, &a.cuts)) > 0;
+        let sp = spaced_form(m, &a.cuts);
+        a.spaced = self.count(&sp) > 0;
+        // A part of three letters or more, not a function word, that the
+        // document uses as a word of its own (`فيينا` in `فيفيينا`).
+        a.part_in_doc = sp.split(' ').any(|p| {
+            p.chars().nth(2).is_some() && !FUNCTION_WORDS.contains(&p) && self.count(p) > 0
+        });
     }
 }
 
@@ -821,14 +873,16 @@ fn split_match(
     a.cuts = cuts;
     a.split = split;
     a.final_inside = after_final;
+    a.function_first = {
+        let first_len: usize = m.chars().take(a.cuts[0]).map(char::len_utf8).sum();
+        FUNCTION_WORDS.contains(&&m[..first_len])
+    };
     if let Some((c, around)) = corpus {
         c.annotate(m, &mut a, around, prm);
     }
     // Document evidence only matters near the decision boundary or to veto a
     // split of a recurring word.
-    if let Some(c) =
-        ctx.filter(|_| a.split - a.whole > prm.margin - prm.spaced_bonus - 2.0 * prm.context_bonus)
-    {
+    if let Some(c) = ctx.filter(|_| a.split - a.whole > prm.margin - prm.max_boost()) {
         c.annotate(m, &mut a);
     }
     if decide(&a, prm) {

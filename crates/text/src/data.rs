@@ -60,3 +60,7 @@ pub const CLITIC_EXCEPTIONS_TXT: (&str, &str) = (
     "data/text/clitic-exceptions.txt",
     include_str!("../../../data/text/clitic-exceptions.txt"),
 );
+pub const GLUE_WORDS_TSV: (&str, &str) = (
+    "data/text/glue-words.tsv",
+    include_str!("../../../data/text/glue-words.tsv"),
+);

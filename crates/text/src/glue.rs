@@ -147,27 +147,88 @@ fn continues_run(c: char) -> bool {
     is_arabic_letter(c) || c == '\u{0640}' || (is_diacritic(c) && c as u32 >= 0x0600)
 }
 
-/// Two-letter words that may stand alone as a part of a glued run (other
-/// two-letter parts are mostly clitics, suffixes or name fragments).
-const SHORT_WORDS: &[&str] = &[
-    "في", "من", "عن", "ما", "لا", "لم", "لن", "قد", "هو", "هي", "او", "ان", "مع", "كل", "ذا", "يا",
-    "ثم", "بل", "اي", "اذ",
-];
+/// The short-word lists of `data/text/glue-words.tsv` (match forms).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct GlueWords {
+    /// Two-letter words that may stand alone as a part of a glued run.
+    pub short: Vec<String>,
+    /// Short `ال` words (at most four letters) that may be parts.
+    pub al: Vec<String>,
+    /// Function words after which a space is most often lost.
+    pub function: Vec<String>,
+}
 
-/// Function words after which a space is most often lost (match form).
-const FUNCTION_WORDS: &[&str] = &[
-    "في", "من", "عن", "علي", "الي", "ما", "لا", "لم", "لن", "قد", "او", "ان", "مع", "كل", "يا",
-];
+impl GlueWords {
+    /// Parse `word<TAB>role` lines (role `short`, `al` or `function`).
+    pub fn parse(file: &str, text: &str) -> Result<Self, crate::data::DataError> {
+        let mut w = GlueWords::default();
+        for (line, l) in crate::data::lines(text) {
+            let err = |message: String| crate::data::DataError {
+                file: file.into(),
+                line,
+                message,
+            };
+            let Some((word, role)) = l.split_once('\t') else {
+                return Err(err(format!("expected word<TAB>role, found {l:?}")));
+            };
+            let m = crate::matchform::match_form(word.trim());
+            let n = m.chars().count();
+            if n == 0 || m.chars().any(|c| !is_arabic_letter(c)) {
+                return Err(err(format!("{word:?} is not an Arabic word")));
+            }
+            let list = match role.trim() {
+                "short" if n == 2 => &mut w.short,
+                "short" => return Err(err(format!("{word:?}: a short word has two letters"))),
+                "al" if n <= 4 && m.starts_with("ال") => &mut w.al,
+                "al" => {
+                    return Err(err(format!(
+                        "{word:?}: an al word starts with ال and has at most four letters"
+                    )))
+                }
+                "function" => &mut w.function,
+                other => {
+                    return Err(err(format!(
+                        "role {other:?}: expected short, al or function"
+                    )))
+                }
+            };
+            if !list.contains(&m) {
+                list.push(m);
+            }
+        }
+        Ok(w)
+    }
 
-const SHORT_AL: &[&str] = &["الي", "الا", "الان", "الذي", "التي", "الله"];
+    /// The built-in lists.
+    pub fn builtin() -> &'static GlueWords {
+        static W: std::sync::OnceLock<GlueWords> = std::sync::OnceLock::new();
+        W.get_or_init(|| {
+            let (f, t) = crate::data::GLUE_WORDS_TSV;
+            GlueWords::parse(f, t)
+                .unwrap_or_else(|e| panic!("built-in data is invalid (a build defect): {e}"))
+        })
+    }
 
-/// Parts that never stand alone in running text: short words outside
-/// [`SHORT_WORDS`], and short `ال` words (`الم`, `الخ`, `الان`), which are
+    fn is_short(&self, p: &str) -> bool {
+        self.short.iter().any(|w| w == p)
+    }
+
+    fn is_al(&self, p: &str) -> bool {
+        self.al.iter().any(|w| w == p)
+    }
+
+    fn is_function(&self, p: &str) -> bool {
+        self.function.iter().any(|w| w == p)
+    }
+}
+
+/// Parts that never stand alone in running text: two-letter words outside
+/// the `short` list, and short `ال` words outside the `al` list (`الم`, `الخ`, `الان`), which are
 /// usually the article of an unknown word.
 fn is_bad_part(p: &str) -> bool {
     let n = p.chars().count();
-    (n <= 2 && !SHORT_WORDS.contains(&p))
-        || (n <= 4 && p.starts_with("ال") && !SHORT_AL.contains(&p))
+    let w = GlueWords::builtin();
+    (n <= 2 && !w.is_short(p)) || (n <= 4 && p.starts_with("ال") && !w.is_al(p))
 }
 
 /// Score of a part (log10 P) or `None` when it is not a plausible word.
@@ -571,7 +632,7 @@ impl<'t> DocContext<'t> {
         // A part of three letters or more, not a function word, that the
         // document uses as a word of its own (`فيينا` in `فيفيينا`).
         a.part_in_doc = sp.split(' ').any(|p| {
-            p.chars().nth(2).is_some() && !FUNCTION_WORDS.contains(&p) && self.count(p) > 0
+            p.chars().nth(2).is_some() && !GlueWords::builtin().is_function(p) && self.count(p) > 0
         });
     }
 }
@@ -875,7 +936,7 @@ fn split_match(
     a.final_inside = after_final;
     a.function_first = {
         let first_len: usize = m.chars().take(a.cuts[0]).map(char::len_utf8).sum();
-        FUNCTION_WORDS.contains(&&m[..first_len])
+        GlueWords::builtin().is_function(&m[..first_len])
     };
     if let Some((c, around)) = corpus {
         c.annotate(m, &mut a, around, prm);
@@ -1343,6 +1404,33 @@ mod tests {
 
     fn repaired(s: &str) -> String {
         repair(&MappedText::identity(s), lex()).0.into_text()
+    }
+
+    #[test]
+    fn glue_words_file() {
+        let w = GlueWords::builtin();
+        assert!(w.is_short("في") && w.is_al("الي") && w.is_function("علي"));
+        assert!(!w.is_short("ال"));
+        for (text, want) in [
+            ("في\tshort\nفي\tshort\n", Ok(1)),
+            ("# c\nفي short\n", Err("f.tsv:2: expected word<TAB>role")),
+            (
+                "علي\tshort\n",
+                Err("f.tsv:1: \"علي\": a short word has two letters"),
+            ),
+            ("الكتاب\tal\n", Err("f.tsv:1: \"الكتاب\": an al word")),
+            (
+                "abc\tfunction\n",
+                Err("f.tsv:1: \"abc\" is not an Arabic word"),
+            ),
+            ("في\tshrot\n", Err("f.tsv:1: role \"shrot\"")),
+        ] {
+            match (GlueWords::parse("f.tsv", text), want) {
+                (Ok(w), Ok(n)) => assert_eq!(w.short.len(), n, "{text:?}"),
+                (Err(e), Err(msg)) => assert!(e.to_string().starts_with(msg), "{text:?}: {e}"),
+                (got, want) => panic!("{text:?}: got {got:?}, want {want:?}"),
+            }
+        }
     }
 
     #[test]

@@ -159,23 +159,52 @@ pub fn run(texts: &[String]) -> Report {
         model_load,
     };
     let recs = kb.map(|kb| (Recognizer::new(kb, None), Recognizer::new(kb, tagger)));
-    for text in texts {
+    let prm = glue::Params::default();
+    // As `analyze`/`ingest` do: batches of documents, the glue repair with
+    // word counts of the batch (counting is timed as part of the repair).
+    for batch in texts.chunks(glue::eval::BATCH) {
+        let mut kept_batch = Vec::with_capacity(batch.len());
+        for text in batch {
+            let t = Instant::now();
+            let cleaned: MappedText = normalize::clean(text);
+            let t1 = Instant::now();
+            let kept = boilerplate::filter(&cleaned, None).0;
+            let t2 = Instant::now();
+            r.clean += t1 - t;
+            r.boilerplate += t2 - t1;
+            kept_batch.push(kept);
+        }
         let t = Instant::now();
-        let cleaned: MappedText = normalize::clean(text);
-        let t1 = Instant::now();
-        let kept = boilerplate::filter(&cleaned, None).0;
+        let texts: Vec<&str> = kept_batch.iter().map(MappedText::text).collect();
+        let counts = glue::CorpusCounts::build(&texts, lex, &prm);
+        r.glue += t.elapsed();
+        for kept in &kept_batch {
+            bench_one(&mut r, kept, lex, &prm, &counts, recs.as_ref());
+        }
+    }
+    r
+}
+
+/// The stages after boilerplate removal for one document.
+fn bench_one(
+    r: &mut Report,
+    kept: &MappedText,
+    lex: &Lexicon,
+    prm: &glue::Params,
+    counts: &glue::CorpusCounts,
+    recs: Option<&(Recognizer<'_>, Recognizer<'_>)>,
+) {
+    {
         let t2 = Instant::now();
-        let repaired = glue::repair(&kept, lex).0;
+        let repaired = glue::repair_in(kept, lex, prm, Some(counts)).0;
         let t3 = Instant::now();
         let s = sentence::split(repaired.text());
         let tokens = token::tokenize(repaired.text(), &s, lex);
         let t4 = Instant::now();
-        r.clean += t1 - t;
-        r.boilerplate += t2 - t1;
         r.glue += t3 - t2;
         r.split_tokenize += t4 - t3;
         r.tokens += tokens.len();
-        if let Some((plain, full)) = &recs {
+        if let Some((plain, full)) = recs {
             let text = repaired.text();
             let t5 = Instant::now();
             let _ = plain.recognize(text, &tokens, Some(20150101));
@@ -218,7 +247,6 @@ pub fn run(texts: &[String]) -> Report {
         }
         r.sentences += s.len();
     }
-    r
 }
 
 /// The SaudiNewsNet zips in `dir` whose names start with `prefix`, sorted,

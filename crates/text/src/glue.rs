@@ -936,7 +936,16 @@ fn split_match(
     a.final_inside = after_final;
     a.function_first = {
         let first_len: usize = m.chars().take(a.cuts[0]).map(char::len_utf8).sum();
-        GlueWords::builtin().is_function(&m[..first_len])
+        // Not when the word also reads as a one-letter proclitic + a known
+        // word (`فيرفع` = `ف` + `يرفع`, not `في رفع`).
+        let clitic_reading = m.starts_with(['و', 'ف', 'ب', 'ل', 'ك'])
+            && known(
+                lex,
+                &m[m.chars().next().map_or(0, char::len_utf8)..],
+                prm.part_max_cb,
+            )
+            .is_some();
+        GlueWords::builtin().is_function(&m[..first_len]) && !clitic_reading
     };
     if let Some((c, around)) = corpus {
         c.annotate(m, &mut a, around, prm);

@@ -830,15 +830,16 @@ impl CorpusCounts {
         a.corpus_whole = self.get(m);
         a.corpus_spaced = self.get(&spaced_form(m, &a.cuts));
         a.context_split = self.split_context(m, &a.cuts, around, prm);
-        // The whole word's own occurrence is among the counts: look for another.
+        // The whole word's own occurrence is among the counts, and a wire
+        // copy repeats it: look for more.
         let mut w = 0.0;
         if let Some(l) = around.left {
-            if self.get(&format!("{l} {m}")) >= 2 {
+            if self.get(&format!("{l} {m}")) >= prm.corpus_min_whole {
                 w += prm.context_bonus;
             }
         }
         if let Some(r) = around.right {
-            if self.get(&format!("{m} {r}")) >= 2 {
+            if self.get(&format!("{m} {r}")) >= prm.corpus_min_whole {
                 w += prm.context_bonus;
             }
         }
@@ -995,10 +996,12 @@ fn split_run(
             // Tanween on the last letter: that letter ends the word, or the
             // alef right after it (`ـًا`).
             let k = letters.len() - 1;
-            let next_is_alef = run[i + c.len_utf8()..]
-                .chars()
-                .find(|&n| !is_diacritic(n))
-                .is_some_and(|n| n == 'ا');
+            let on_alef = m.ends_with('ا');
+            let next_is_alef = !on_alef
+                && run[i + c.len_utf8()..]
+                    .chars()
+                    .find(|&n| !is_diacritic(n))
+                    .is_some_and(|n| n == 'ا');
             push_final(if next_is_alef { k + 1 } else { k });
         }
     }
@@ -1443,6 +1446,48 @@ mod tests {
     }
 
     #[test]
+    fn word_final_letters() {
+        for (input, want) in [
+            // No part starts with ة (match form هو would pass as a word).
+            ("القاهرةو", "القاهرةو"),
+            // A ة inside a run ends a word.
+            ("المدينةالمنورة", "المدينة المنورة"),
+            // Tanween ends the word, with its alef.
+            ("غداًالأربعاء", "غداً الأربعاء"),
+        ] {
+            assert_eq!(repaired(input), want, "{input}");
+        }
+    }
+
+    #[test]
+    fn batch_counts() {
+        let prm = Params::default();
+        let split_in = |batch: &[&str], doc: &str| -> String {
+            let c = CorpusCounts::build(batch, lex(), &prm);
+            repair_in(&MappedText::identity(doc), lex(), &prm, Some(&c))
+                .0
+                .into_text()
+        };
+        let doc = "وقال إنفاذا لتوجيهات الوزير";
+        let alone = repaired(doc);
+        // Written whole in three documents of the batch, never spaced: a spelling.
+        let batch = [doc, "صدر القرار إنفاذا للنظام", "جاء ذلك إنفاذا للأمر"];
+        assert_eq!(split_in(&batch, doc), doc, "without the batch: {alone}");
+        // Twice (a wire copy) is not enough to veto a split.
+        let glued = "بين موسكووأنقرة.";
+        assert_eq!(split_in(&[glued, glued], glued), "بين موسكو وأنقرة.");
+        // Counting: whole words, pairs and triples separated by single spaces.
+        let c = CorpusCounts::build(
+            &["موسكووأنقرة", "موسكو وأنقرة", "موسكو  وأنقرة"],
+            lex(),
+            &prm,
+        );
+        let mut a = analyze("موسكووانقره", lex(), &prm).unwrap();
+        c.annotate("موسكووانقره", &mut a, Around::default(), &prm);
+        assert_eq!((a.corpus_whole, a.corpus_spaced), (1, 1));
+    }
+
+    #[test]
     fn seed_cases_split() {
         let cases = [
             ("موسكووواشنطن", "موسكو وواشنطن"),
@@ -1590,6 +1635,8 @@ mod tests {
             Just("الولاياتالمتحدة".to_string()),
             Just("فِيسَيناء".to_string()),
             Just("عبدالعزيز".to_string()),
+            Just("غداًالأربعاء".to_string()),
+            Just("مدينةالرياض".to_string()),
             Just(" ".to_string()),
             Just("\n".to_string()),
             Just("ـ".to_string()),
@@ -1603,9 +1650,14 @@ mod tests {
 
     proptest! {
         #[test]
-        fn repair_only_inserts_spaces(s in soup()) {
+        fn repair_only_inserts_spaces(s in soup(), others in prop::collection::vec(soup(), 0..4)) {
             let t = MappedText::identity(&s);
-            let (out, reps) = repair(&t, lex());
+            // With and without batch counts (the text among a few others).
+            let mut batch = others.clone();
+            batch.push(s.clone());
+            let counts = CorpusCounts::build(&batch, lex(), &Params::default());
+            let corpus = (!others.is_empty()).then_some(&counts);
+            let (out, reps) = repair_in(&t, lex(), &Params::default(), corpus);
             let mut at: Vec<usize> = reps.iter().flat_map(|r| r.spaces_at.iter().copied()).collect();
             at.sort_unstable();
             // Removing the inserted spaces gives back the input.

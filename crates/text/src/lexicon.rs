@@ -79,35 +79,6 @@ impl WordKey {
         let w = |k: usize| u64::from_le_bytes(buf[k * 8..k * 8 + 8].try_into().unwrap());
         Some(WordKey([w(0), w(1), w(2)]))
     }
-
-    /// The packed words (the last byte is the length; all zero only for "").
-    #[inline]
-    pub(crate) fn words(&self) -> [u64; 3] {
-        self.0
-    }
-
-    /// Unpack [`WordKey::words`].
-    #[inline]
-    pub(crate) fn from_words(w: [u64; 3]) -> WordKey {
-        WordKey(w)
-    }
-
-    /// Byte length of the word.
-    #[inline]
-    pub(crate) fn len(&self) -> usize {
-        (self.0[2] >> 56) as usize
-    }
-
-    /// The word's bytes (valid UTF-8: a copy of a whole `&str`), as a buffer
-    /// of which the first [`WordKey::len`] bytes are the word.
-    #[inline]
-    pub(crate) fn bytes(&self) -> [u8; 24] {
-        let mut b = [0u8; 24];
-        b[..8].copy_from_slice(&self.0[0].to_le_bytes());
-        b[8..16].copy_from_slice(&self.0[1].to_le_bytes());
-        b[16..].copy_from_slice(&self.0[2].to_le_bytes());
-        b
-    }
 }
 
 impl Hash for WordKey {
@@ -119,10 +90,130 @@ impl Hash for WordKey {
     }
 }
 
+/// Most chars of an [`ArabicKey`].
+const ARABIC_KEY_CHARS: usize = 13;
+
+/// A word of 1..=13 chars all in U+0600..U+06FF (nearly every lexicon word),
+/// one byte per char (its low 8 bits), packed in 14 bytes: the codes, then
+/// the char count in byte 13; bytes 14..16 are zero.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) struct ArabicKey([u64; 2]);
+
+impl ArabicKey {
+    /// The key of the word given as UTF-8 bytes, if it is such a word.
+    #[inline]
+    pub(crate) fn new(b: &[u8]) -> Option<ArabicKey> {
+        let n = b.len();
+        if n == 0 || !n.is_multiple_of(2) || n > 2 * ARABIC_KEY_CHARS {
+            return None;
+        }
+        let mut code = [0u8; 16];
+        for (k, pair) in b.chunks_exact(2).enumerate() {
+            // In UTF-8, a lead byte D8..DB (U+0600..U+06FF) at a char boundary
+            // is followed by its continuation byte, so every pair starting
+            // with one is a whole char and the next pair starts a char.
+            if pair[0] & 0xFC != 0xD8 {
+                return None;
+            }
+            code[k] = ((pair[0] & 3) << 6) | (pair[1] & 0x3F);
+        }
+        code[13] = (n / 2) as u8;
+        Some(ArabicKey([
+            u64::from_le_bytes(code[..8].try_into().unwrap()),
+            u64::from_le_bytes(code[8..].try_into().unwrap()),
+        ]))
+    }
+
+    #[inline]
+    fn hash(&self) -> u64 {
+        let mut h = FxHasher::default();
+        h.write_u64(self.0[0]);
+        h.write_u64(self.0[1]);
+        h.finish()
+    }
+}
+
+/// Bits of a slot's second word that hold the key (the rest is the value).
+const KEY_BITS: u64 = (1 << 48) - 1;
+
+/// Open-addressing (linear probing) table of [`ArabicKey`]s and their
+/// values, 16 bytes per slot (the value in the top 16 bits of the second
+/// word; all zero when free), at most half full: a lookup touches about one
+/// cache line, which [`ArabicTable::prefetch`] can fetch ahead.
+#[derive(Debug, Default, Clone)]
+struct ArabicTable {
+    slots: Vec<[u64; 2]>,
+    len: usize,
+}
+
+impl ArabicTable {
+    fn with_capacity(n: usize) -> Self {
+        ArabicTable {
+            slots: vec![[0; 2]; (2 * n).next_power_of_two().max(16)],
+            len: 0,
+        }
+    }
+
+    fn insert(&mut self, k: ArabicKey, v: u16) {
+        if (self.len + 1) * 2 > self.slots.len() {
+            let bigger = vec![[0; 2]; self.slots.len() * 2];
+            let old = std::mem::replace(&mut self.slots, bigger);
+            self.len = 0;
+            for s in old {
+                if s != [0; 2] {
+                    self.insert(ArabicKey([s[0], s[1] & KEY_BITS]), (s[1] >> 48) as u16);
+                }
+            }
+        }
+        let m = self.slots.len() - 1;
+        let mut i = k.hash() as usize & m;
+        loop {
+            let s = &mut self.slots[i];
+            if *s == [0; 2] {
+                self.len += 1;
+            } else if s[0] != k.0[0] || s[1] & KEY_BITS != k.0[1] {
+                i = (i + 1) & m;
+                continue;
+            }
+            *s = [k.0[0], k.0[1] | (v as u64) << 48];
+            return;
+        }
+    }
+
+    #[inline]
+    fn get(&self, k: ArabicKey) -> Option<u16> {
+        if self.slots.is_empty() {
+            return None;
+        }
+        let m = self.slots.len() - 1;
+        let mut i = k.hash() as usize & m;
+        loop {
+            let s = self.slots[i];
+            if s[0] == k.0[0] && s[1] & KEY_BITS == k.0[1] {
+                return Some((s[1] >> 48) as u16);
+            }
+            if s == [0; 2] {
+                return None;
+            }
+            i = (i + 1) & m;
+        }
+    }
+
+    #[inline]
+    fn prefetch(&self, k: ArabicKey) {
+        if !self.slots.is_empty() {
+            let i = k.hash() as usize & (self.slots.len() - 1);
+            crate::token::prefetch(self.slots.as_ptr().wrapping_add(i));
+        }
+    }
+}
+
 /// Word frequencies in centibels: `freq = 10^(-cB/100)`; lower is more frequent.
 #[derive(Debug, Default, Clone)]
 pub struct Lexicon {
-    /// Words of at most [`WORD_KEY_MAX`] bytes.
+    /// Words of [`ArabicKey`] form.
+    arabic: ArabicTable,
+    /// Other words of at most [`WORD_KEY_MAX`] bytes.
     short: HashMap<WordKey, u16, FxBuild>,
     /// Longer words.
     long: HashMap<String, u16, FxBuild>,
@@ -131,7 +222,8 @@ pub struct Lexicon {
 impl Lexicon {
     /// Parse `word<TAB>cB` lines. Later files override earlier ones.
     pub fn parse(files: &[(&str, &str)]) -> Result<Lexicon, DataError> {
-        let mut short = HashMap::with_capacity_and_hasher(200_000, FxBuild::default());
+        let mut arabic = ArabicTable::with_capacity(200_000);
+        let mut short = HashMap::with_hasher(FxBuild::default());
         let mut long = HashMap::with_hasher(FxBuild::default());
         for (file, text) in files {
             for (line, l) in data::lines(text) {
@@ -150,13 +242,20 @@ impl Lexicon {
                 if w.is_empty() || w.chars().any(char::is_whitespace) {
                     return Err(err(format!("bad word {w:?}")));
                 }
-                match WordKey::new(&w) {
-                    Some(k) => short.insert(k, v),
-                    None => long.insert(w, v),
-                };
+                if let Some(k) = ArabicKey::new(w.as_bytes()) {
+                    arabic.insert(k, v);
+                } else if let Some(k) = WordKey::new(&w) {
+                    short.insert(k, v);
+                } else {
+                    long.insert(w, v);
+                }
             }
         }
-        Ok(Lexicon { short, long })
+        Ok(Lexicon {
+            arabic,
+            short,
+            long,
+        })
     }
 
     /// The lexicon shipped in the repository (parsed once, on first use).
@@ -171,9 +270,21 @@ impl Lexicon {
     /// Frequency in centibels of a word given in match form.
     #[inline]
     pub fn cb(&self, match_form: &str) -> Option<u16> {
+        if let Some(k) = ArabicKey::new(match_form.as_bytes()) {
+            return self.arabic.get(k);
+        }
         match WordKey::new(match_form) {
             Some(k) => self.short.get(&k).copied(),
             None => self.long.get(match_form).copied(),
+        }
+    }
+
+    /// Hint the CPU to fetch what [`Lexicon::cb`] of `match_form` will read
+    /// (for words of the compact table; no effect on the result of any call).
+    #[inline]
+    pub(crate) fn prefetch(&self, match_form: &str) {
+        if let Some(k) = ArabicKey::new(match_form.as_bytes()) {
+            self.arabic.prefetch(k);
         }
     }
 
@@ -188,7 +299,7 @@ impl Lexicon {
     }
 
     pub fn len(&self) -> usize {
-        self.short.len() + self.long.len()
+        self.arabic.len + self.short.len() + self.long.len()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -207,6 +318,47 @@ mod tests {
         for w in ["في", "موسكو", "واشنطن", "الولايات", "المتحده"] {
             assert!(l.contains(w), "{w}");
         }
+    }
+
+    #[test]
+    fn lookups_match_a_plain_map() {
+        let files = [data::LEXICON_TSV, data::LEXICON_EXTRA_TSV];
+        let l = Lexicon::parse(&files).unwrap();
+        let mut want: HashMap<String, u16> = HashMap::new();
+        for (_, text) in files {
+            for (_, line) in data::lines(text) {
+                let (w, v) = line.split_once('\t').unwrap();
+                want.insert(
+                    crate::matchform::match_form(w.trim()),
+                    v.trim().parse().unwrap(),
+                );
+            }
+        }
+        assert_eq!(l.len(), want.len());
+        for (w, v) in &want {
+            assert_eq!(l.cb(w), Some(*v), "{w}");
+            // Prefixes and suffixes: known or not, as the plain map says.
+            for (i, _) in w.char_indices().skip(1) {
+                assert_eq!(l.cb(&w[i..]), want.get(&w[i..]).copied(), "{}", &w[i..]);
+                assert_eq!(l.cb(&w[..i]), want.get(&w[..i]).copied(), "{}", &w[..i]);
+            }
+        }
+        for w in [
+            "",
+            "x",
+            "abc",
+            "ابجدهوزحطيكلمنسعفصقرشتثخذضظغابج",
+            "في ",
+            "a\u{0600}",
+        ] {
+            assert_eq!(l.cb(w), want.get(w).copied(), "{w}");
+        }
+        // Overrides: later files win, the count is of distinct words.
+        let l = Lexicon::parse(&[("a", "في\t1\nمن\t2\nlatin\t3\n"), ("b", "في\t7\n")]).unwrap();
+        assert_eq!(
+            (l.cb("في"), l.cb("من"), l.cb("latin"), l.len()),
+            (Some(7), Some(2), Some(3), 3)
+        );
     }
 
     #[test]

@@ -94,6 +94,22 @@ impl Builder {
         }
     }
 
+    /// Append `s`, a verbatim copy of the source bytes starting at `src`
+    /// that holds only 1- and 2-byte chars: every byte's origin is the start
+    /// of its char (as [`Builder::push`] of each char would record).
+    #[inline]
+    pub(crate) fn push_source_run(&mut self, s: &str, src: usize) {
+        debug_assert!(s.chars().all(|c| c.len_utf8() <= 2));
+        self.text.push_str(s);
+        // A continuation byte (0x80..=0xBF, < -64 as i8) is the second byte
+        // of a 2-byte char: its origin is the byte before it.
+        self.origin.extend(
+            s.bytes()
+                .enumerate()
+                .map(|(k, b)| (src + k) as u32 - ((b as i8) < -64) as u32),
+        );
+    }
+
     /// Copy `from.text()[range]` verbatim, keeping its origins (which refer to
     /// `from`'s source, so stages chain without composing maps).
     #[inline]

@@ -280,10 +280,137 @@ impl Cleaner {
     }
 }
 
-/// U+0621..U+063A, U+0641..U+064A: starters that never compose under NFC.
+/// For the chars U+0600..U+06FF (indexed by their low 8 bits): whether
+/// [`classify`] makes them a [`Class::Starter`] of themselves.
+const AR_STARTER: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut k = 0;
+    while k < 256 {
+        let u = 0x0600 + k as u32;
+        t[k] = !matches!(u, 0x0640 | 0x061C)
+            && !matches!(u, 0x0610..=0x061A | 0x064B..=0x065F | 0x0670 | 0x06D6..=0x06DC | 0x06DF..=0x06E4 | 0x06E7 | 0x06E8 | 0x06EA..=0x06ED);
+        k += 1;
+    }
+    t
+};
+
+/// Byte length of the char at `bytes[i]` if it is a starter that is copied
+/// as is (printable ASCII other than space, or a [`AR_STARTER`] char), else 0.
+#[inline(always)]
+fn verbatim_len(bytes: &[u8], i: usize) -> usize {
+    let b = bytes[i];
+    if b.wrapping_sub(0x21) < 0x5E {
+        1
+    } else if b & 0xFC == 0xD8 {
+        // A lead byte of a 2-byte sequence: a continuation byte follows.
+        let k = (((b & 3) as usize) << 6) | (bytes[i + 1] & 0x3F) as usize;
+        2 * AR_STARTER[k] as usize
+    } else {
+        0
+    }
+}
+
+/// End of the run of verbatim starters ([`verbatim_len`]) with single
+/// spaces between them that starts at `start` (a char boundary just after
+/// such a starter): the run ends with a starter, never a space.
 #[inline]
-fn is_plain_arabic_letter(u: u32) -> bool {
-    (0x0621..=0x063A).contains(&u) || (0x0641..=0x064A).contains(&u)
+fn verbatim_run_end(bytes: &[u8], start: usize) -> usize {
+    let n = bytes.len();
+    let mut j = start;
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::*;
+        // 16 bytes at a time while the loads at `j - 1` and `j + 1` stay in
+        // bounds. The test is conservative: it may stop before a verbatim
+        // starter (the caller then handles it by the general path), never
+        // after a char that is not one.
+        // SAFETY: SSE2 is part of the x86-64 baseline; the loads read
+        // `bytes[j - 1..j + 17]` with `j >= start >= 1` and `j + 17 <= n`.
+        unsafe {
+            let p = bytes.as_ptr();
+            let sp = _mm_set1_epi8(0x20);
+            let del = _mm_set1_epi8(0x7F);
+            let hi_c = _mm_set1_epi8(-64); // 0xC0: continuation bytes are below (signed)
+            let d8 = _mm_set1_epi8(0xD8u8 as i8);
+            let d9 = _mm_set1_epi8(0xD9u8 as i8);
+            let c90 = _mm_set1_epi8(0x90u8 as i8);
+            let c8b = _mm_set1_epi8(0x8Bu8 as i8);
+            let c80 = _mm_set1_epi8(0x80u8 as i8);
+            let cb0 = _mm_set1_epi8(0xB0u8 as i8);
+            let w0c = _mm_set1_epi8(0x0C);
+            let w14 = _mm_set1_epi8(0x14);
+            // `x <= m` for unsigned bytes.
+            let le = |x: __m128i, m: __m128i| _mm_cmpeq_epi8(_mm_min_epu8(x, m), x);
+            while j >= 1 && j + 17 <= n {
+                let v = _mm_loadu_si128(p.add(j) as *const __m128i);
+                let prev = _mm_loadu_si128(p.add(j - 1) as *const __m128i);
+                let next = _mm_loadu_si128(p.add(j + 1) as *const __m128i);
+                // Printable ASCII other than space (bytes >= 0x80 are negative).
+                let ascii = _mm_andnot_si128(_mm_cmpeq_epi8(v, del), _mm_cmpgt_epi8(v, sp));
+                // A space not followed by a space (what follows is checked
+                // at its own position; see the fix-up below).
+                let space = _mm_andnot_si128(_mm_cmpeq_epi8(next, sp), _mm_cmpeq_epi8(v, sp));
+                // Leads of U+0600..U+067F, and continuation bytes after them
+                // except those of U+0610..U+061C, U+0640, U+064B..U+065F, U+0670.
+                let lead_d8d9 = _mm_or_si128(_mm_cmpeq_epi8(v, d8), _mm_cmpeq_epi8(v, d9));
+                let cont = _mm_cmplt_epi8(v, hi_c);
+                let after_d8 = _mm_cmpeq_epi8(prev, d8);
+                let after_d9 = _mm_cmpeq_epi8(prev, d9);
+                let bad_d8 = _mm_and_si128(after_d8, le(_mm_sub_epi8(v, c90), w0c));
+                let bad_d9 = _mm_and_si128(
+                    after_d9,
+                    _mm_or_si128(
+                        le(_mm_sub_epi8(v, c8b), w14),
+                        _mm_or_si128(_mm_cmpeq_epi8(v, c80), _mm_cmpeq_epi8(v, cb0)),
+                    ),
+                );
+                let cont_ok = _mm_andnot_si128(
+                    _mm_or_si128(bad_d8, bad_d9),
+                    _mm_and_si128(cont, _mm_or_si128(after_d8, after_d9)),
+                );
+                let ok = _mm_or_si128(_mm_or_si128(ascii, space), _mm_or_si128(lead_d8d9, cont_ok));
+                let bad = !(_mm_movemask_epi8(ok) as u32) & 0xFFFF;
+                if bad != 0 {
+                    let mut t = j + bad.trailing_zeros() as usize;
+                    // A lead whose continuation byte is not accepted.
+                    if (bytes[t] as i8) < -64 {
+                        t -= 1;
+                    }
+                    // A space before a char that is not accepted.
+                    if t > start && bytes[t - 1] == b' ' {
+                        t -= 1;
+                    }
+                    return t;
+                }
+                j += 16;
+            }
+        }
+        // Back to a char boundary (the blocks may end inside a 2-byte char),
+        // and before a final space (whose follower the loop below checks).
+        if j < n && (bytes[j] as i8) < -64 {
+            j -= 1;
+        }
+        if j > start && bytes[j - 1] == b' ' {
+            j -= 1;
+        }
+    }
+    while j < n {
+        let b = bytes[j];
+        if b.wrapping_sub(0x21) < 0x5E {
+            j += 1;
+        } else if b & 0xFC == 0xD8 {
+            let k = (((b & 3) as usize) << 6) | (bytes[j + 1] & 0x3F) as usize;
+            if !AR_STARTER[k] {
+                break;
+            }
+            j += 2;
+        } else if b == b' ' && j + 1 < n && verbatim_len(bytes, j + 1) != 0 {
+            j += 1;
+        } else {
+            break;
+        }
+    }
+    j
 }
 
 /// Clean raw input into display text with an offset map back to `input`.
@@ -293,6 +420,27 @@ pub fn clean(input: &str) -> MappedText {
     let mut i = 0;
     let n = bytes.len();
     while i < n {
+        let l = verbatim_len(bytes, i);
+        if l != 0 {
+            let c = input[i..].chars().next().unwrap_or('\u{FFFD}');
+            cl.starter(c, i);
+            // Fast path: a run of such starters, with single spaces between
+            // them. After the first starter there is no pending separator and
+            // the run is clean, so each further starter only appends and
+            // restarts the NFC run, and a space followed by a starter is
+            // written as is: the run is copied verbatim.
+            let start = i + l;
+            let j = verbatim_run_end(bytes, start);
+            if j > start {
+                cl.b.push_source_run(&input[start..j], start);
+                // The last char of the run (1 or 2 bytes) starts the NFC run.
+                let last = if bytes[j - 1] < 0x80 { j - 1 } else { j - 2 };
+                cl.run.clear();
+                cl.run.push(last);
+            }
+            i = j;
+            continue;
+        }
         let b = bytes[i];
         if b < 0x80 {
             match b {
@@ -308,37 +456,6 @@ pub fn clean(input: &str) -> MappedText {
                 _ => cl.starter(b as char, i),
             }
             i += 1;
-            continue;
-        }
-        if b & 0xE0 == 0xC0 {
-            // Two-byte char (Latin-1 supplement .. Arabic block).
-            let c = ((b as u32 & 0x1F) << 6) | (bytes[i + 1] as u32 & 0x3F);
-            // Every 2-byte sequence in a &str is a valid scalar value.
-            let c = char::from_u32(c).unwrap_or('\u{FFFD}');
-            if is_plain_arabic_letter(c as u32) {
-                cl.starter(c, i);
-                i += 2;
-                // Fast path: a run of plain Arabic letters. After the first
-                // starter there is no pending separator and the run is clean,
-                // so each further starter only appends and restarts the run.
-                let mut last = None;
-                while i + 1 < n && bytes[i] & 0xFE == 0xD8 {
-                    let u = ((bytes[i] as u32 & 0x1F) << 6) | (bytes[i + 1] as u32 & 0x3F);
-                    if !is_plain_arabic_letter(u) {
-                        break;
-                    }
-                    cl.b.push(char::from_u32(u).unwrap_or('\u{FFFD}'), i);
-                    last = Some(i);
-                    i += 2;
-                }
-                if let Some(l) = last {
-                    cl.run.clear();
-                    cl.run.push(l);
-                }
-            } else {
-                cl.feed(c, i);
-                i += 2;
-            }
             continue;
         }
         let c = input[i..].chars().next().unwrap_or('\u{FFFD}');
@@ -459,6 +576,33 @@ mod tests {
         assert_eq!(m.origins(), &[0, 0, 2, 2, 4, 4, 6]);
     }
 
+    /// [`clean`] without its fast paths: every char through [`Cleaner::feed`].
+    fn clean_per_char(input: &str) -> MappedText {
+        let mut cl = Cleaner::new(input.len());
+        for (i, c) in input.char_indices() {
+            cl.feed(c, i);
+        }
+        cl.finish(input.len())
+    }
+
+    #[test]
+    fn fast_paths_match_per_char() {
+        let cases = [
+            "في موسكو قال الرئيس ، بلاتينيوم ٣٥٠ . \n x",
+            "abcdefghijklmnop \nq",
+            "abcdefghijklmnopq  r",
+            "مرحبا بكم في هذا الموقع\u{064B}\u{0651} الجديد  جداً\u{0640}\u{0640}ا",
+            "0123456789abcdeم\u{0653}xyz 0123456789 ۰۱۲ ڤ ٪ ؛ ؟ \u{06D6}",
+        ];
+        for s in cases {
+            for k in 0..s.len() {
+                if s.is_char_boundary(k) {
+                    assert_eq!(clean(&s[k..]), clean_per_char(&s[k..]), "{:?}", &s[k..]);
+                }
+            }
+        }
+    }
+
     fn check_invariants(input: &str) -> Result<(), TestCaseError> {
         let m = clean(input);
         let o = m.origins();
@@ -493,6 +637,27 @@ mod tests {
         #[test]
         fn invariants_messy(s in messy()) {
             check_invariants(&s)?;
+        }
+
+        #[test]
+        fn fast_paths_match_per_char_messy(v in prop::collection::vec(prop::sample::select(vec![
+            "a", "Z", "5", ".", " ", "  ", "\t", "\n", "\r\n", "\u{A0}", "\u{7F}", "\u{0}", "ا", "ل", "و",
+            "ة", "م", "ي", "ـ", "\u{064B}", "\u{064E}", "\u{0651}", "\u{0653}", "\u{0654}",
+            "\u{0670}", "\u{061C}", "\u{0610}", "؛", "،", "٣", "ڤ", "۰", "\u{06D6}", "\u{06E5}",
+            "\u{0301}", "é", "«", "\u{200F}", "\u{FEFB}", "في موسكو ", "abcdefgh",
+        ]), 0..60)) {
+            let s = v.concat();
+            prop_assert_eq!(clean(&s), clean_per_char(&s));
+        }
+
+        #[test]
+        fn fast_paths_match_per_char_arbitrary(s in any::<String>()) {
+            prop_assert_eq!(clean(&s), clean_per_char(&s));
+        }
+
+        #[test]
+        fn fast_paths_match_per_char_arabic(s in "[\u{0600}-\u{06FF} a-z.\n]{0,80}") {
+            prop_assert_eq!(clean(&s), clean_per_char(&s));
         }
 
         #[test]

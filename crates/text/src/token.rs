@@ -22,7 +22,7 @@ use std::ops::{Deref, Range};
 use std::sync::OnceLock;
 
 use crate::data;
-use crate::lexicon::{FxBuild, FxHasher, Lexicon, WordKey};
+use crate::lexicon::{FxBuild, FxHasher, Lexicon};
 use crate::matchform::{is_diacritic, match_char, push_match_form};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,57 +60,159 @@ pub struct Segment {
 /// Maximum number of segments of one token (conj + prep + article + stem + pronoun).
 pub const MAX_SEGMENTS: usize = 5;
 
-/// A token's segments: a fixed-size inline list (no allocation); derefs to `[Segment]`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+/// A token's segments: a fixed-size inline list (no allocation) of
+/// contiguous byte spans, each starting where the one before it ends. Stored
+/// compactly (offsets as `u32`: texts are shorter than 4 GiB, as for
+/// [`crate::MappedText`]); [`Segments::iter`] and [`Segments::get`] give
+/// [`Segment`]s by value.
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub struct Segments {
+    /// Start of the first segment.
+    start: u32,
+    /// End of each segment (the first `len`; the rest are 0).
+    ends: [u32; MAX_SEGMENTS],
+    /// Kind of each segment: 3 bits per segment (codes of [`kind_code`];
+    /// the rest are 0).
+    kinds: u16,
     len: u8,
-    items: [Segment; MAX_SEGMENTS],
 }
-
-/// [`Segment::default`], as a constant (so filling unused slots compiles to
-/// plain stores).
-const EMPTY_SEGMENT: Segment = Segment {
-    start: 0,
-    end: 0,
-    kind: SegKind::Stem,
-};
 
 impl Segments {
     pub fn new() -> Self {
         Segments {
+            start: 0,
+            ends: [0; MAX_SEGMENTS],
+            kinds: 0,
             len: 0,
-            items: [EMPTY_SEGMENT; MAX_SEGMENTS],
         }
     }
 
-    /// Append a segment (ignored beyond [`MAX_SEGMENTS`]).
+    /// Append a segment (ignored beyond [`MAX_SEGMENTS`]). It must start
+    /// where the last one ends.
     pub fn push(&mut self, s: Segment) {
-        if (self.len as usize) < MAX_SEGMENTS {
-            self.items[self.len as usize] = s;
+        let n = self.len as usize;
+        if n < MAX_SEGMENTS {
+            debug_assert!(n == 0 || self.ends[n - 1] as usize == s.start);
+            if n == 0 {
+                self.start = s.start as u32;
+            }
+            self.ends[n] = s.end as u32;
+            self.kinds |= (kind_code(s.kind) as u16) << (3 * n);
             self.len += 1;
         }
     }
 
     pub fn one(start: usize, end: usize, kind: SegKind) -> Self {
         Segments {
+            start: start as u32,
+            ends: [end as u32, 0, 0, 0, 0],
+            kinds: kind_code(kind) as u16,
             len: 1,
-            items: [
-                Segment { start, end, kind },
-                EMPTY_SEGMENT,
-                EMPTY_SEGMENT,
-                EMPTY_SEGMENT,
-                EMPTY_SEGMENT,
-            ],
         }
+    }
+
+    /// Number of segments.
+    #[inline]
+    pub fn len(&self) -> usize {
+        self.len as usize
+    }
+
+    #[inline]
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Segment `i`, if any.
+    #[inline]
+    pub fn get(&self, i: usize) -> Option<Segment> {
+        if i >= self.len as usize {
+            return None;
+        }
+        Some(Segment {
+            start: if i == 0 { self.start } else { self.ends[i - 1] } as usize,
+            end: self.ends[i] as usize,
+            kind: kind_from_code(((self.kinds >> (3 * i)) & 7) as u8),
+        })
+    }
+
+    pub fn first(&self) -> Option<Segment> {
+        self.get(0)
+    }
+
+    pub fn last(&self) -> Option<Segment> {
+        self.get((self.len as usize).wrapping_sub(1))
+    }
+
+    /// The segments in order.
+    #[inline]
+    pub fn iter(&self) -> SegmentsIter<'_> {
+        SegmentsIter {
+            segs: self,
+            front: 0,
+            back: self.len as usize,
+        }
+    }
+
+    pub fn to_vec(&self) -> Vec<Segment> {
+        self.iter().collect()
     }
 }
 
-impl Deref for Segments {
-    type Target = [Segment];
-    fn deref(&self) -> &[Segment] {
-        &self.items[..self.len as usize]
+impl Default for Segments {
+    fn default() -> Self {
+        Segments::new()
     }
 }
+
+impl fmt::Debug for Segments {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+impl<'a> IntoIterator for &'a Segments {
+    type Item = Segment;
+    type IntoIter = SegmentsIter<'a>;
+    fn into_iter(self) -> SegmentsIter<'a> {
+        self.iter()
+    }
+}
+
+/// Iterator over [`Segments`] (by value).
+#[derive(Clone)]
+pub struct SegmentsIter<'a> {
+    segs: &'a Segments,
+    front: usize,
+    back: usize,
+}
+
+impl Iterator for SegmentsIter<'_> {
+    type Item = Segment;
+    #[inline]
+    fn next(&mut self) -> Option<Segment> {
+        if self.front >= self.back {
+            return None;
+        }
+        self.front += 1;
+        self.segs.get(self.front - 1)
+    }
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let n = self.back - self.front;
+        (n, Some(n))
+    }
+}
+
+impl DoubleEndedIterator for SegmentsIter<'_> {
+    fn next_back(&mut self) -> Option<Segment> {
+        if self.front >= self.back {
+            return None;
+        }
+        self.back -= 1;
+        self.segs.get(self.back)
+    }
+}
+
+impl ExactSizeIterator for SegmentsIter<'_> {}
 
 /// Inline capacity of [`Norm`] in bytes (11 Arabic letters).
 const NORM_INLINE: usize = 22;
@@ -313,7 +415,6 @@ impl Token {
     pub fn stem_segment(&self) -> Segment {
         self.segments
             .iter()
-            .copied()
             .find(|s| s.kind == SegKind::Stem)
             .unwrap_or(Segment {
                 start: self.start,
@@ -482,14 +583,61 @@ pub fn segment_norm(w: &str, lex: &Lexicon) -> Split {
     // The match form of `w` (what the lexicon and the exceptions are keyed
     // by): `key_to_match` maps 2-byte chars to 2-byte chars, so it has the
     // same byte offsets and every substring of `w` maps to the same range.
-    let mut mbuf = [0u8; 4 * MAX_CHARS];
-    for k in 0..n {
-        key_to_match(chars[k]).encode_utf8(&mut mbuf[offs[k]..]);
-    }
-    let mf = std::str::from_utf8(&mbuf[..w.len()]).expect("whole chars");
+    let owned: String;
+    let mf: &str = if chars[..n].iter().any(|&c| key_to_match(c) != c) {
+        owned = chars[..n].iter().map(|&c| key_to_match(c)).collect();
+        &owned
+    } else {
+        w
+    };
     let exc = exceptions();
     if exc.contains(mf) {
         return whole;
+    }
+    // Which pronouns `w` ends with.
+    let mut suf_ok = [false; PRONOUNS.len()];
+    for (ok, p) in suf_ok.iter_mut().zip(PRONOUNS) {
+        *ok = w.ends_with(p);
+    }
+    // Fetch ahead what the lexicon lookups below are likely to read (the
+    // substrings from the starts of possible clitic prefixes to the ends
+    // before possible pronouns), so their cache misses overlap.
+    {
+        let mut starts = 1u8; // bit a: start at char a
+        if matches!(chars[0], 'و' | 'ف') {
+            starts |= 2;
+        }
+        for p1 in [0, 1] {
+            if starts & (1 << p1) == 0 {
+                continue;
+            }
+            let prep = matches!(chars[p1], 'ب' | 'ل' | 'ك' | 'س');
+            for p2 in [p1, p1 + 1] {
+                if p2 > p1 && !prep {
+                    continue;
+                }
+                starts |= 1 << p2;
+                if p2 + 1 < n && chars[p2] == 'ا' && chars[p2 + 1] == 'ل' {
+                    starts |= 1 << (p2 + 2);
+                }
+                if p2 > p1 && chars[p1] == 'ل' && chars[p2] == 'ل' {
+                    starts |= 1 << (p2 + 1);
+                }
+            }
+        }
+        let mut ends = 1u8; // bit d: end d chars before the end
+        for (ok, p) in suf_ok.iter().zip(PRONOUNS) {
+            if *ok {
+                ends |= 1 << (p.len() / 2);
+            }
+        }
+        for a in 0..5 {
+            for d in 0..4 {
+                if starts & (1 << a) != 0 && ends & (1 << d) != 0 && n >= a + d + 2 {
+                    lex.prefetch(&mf[offs[a]..offs[n - d]]);
+                }
+            }
+        }
     }
     // Lexicon lookups of `w[offs[a]..offs[b]]`, memoised for a ≤ 4, n - b ≤ 3
     // (every substring looked up below): i32::MIN unknown yet, -1 absent.
@@ -517,10 +665,14 @@ pub fn segment_norm(w: &str, lex: &Lexicon) -> Split {
         }
     };
     let whole_known = cb_range(0, n).is_some();
-    // Which pronouns `w` ends with.
-    let mut suf_ok = [false; PRONOUNS.len()];
-    for (ok, p) in suf_ok.iter_mut().zip(PRONOUNS) {
-        *ok = w.ends_with(p);
+    // The suffix choices: none (0), then each pronoun `w` ends with (index + 1).
+    let mut sufs = [0usize; PRONOUNS.len() + 1];
+    let mut n_sufs = 1;
+    for (i, ok) in suf_ok.iter().enumerate() {
+        if *ok {
+            sufs[n_sufs] = i + 1;
+            n_sufs += 1;
+        }
     }
 
     let mut best: Option<(usize, i32, Split)> = None;
@@ -557,12 +709,13 @@ pub fn segment_norm(w: &str, lex: &Lexicon) -> Split {
                     continue;
                 }
                 let p3 = p2 + art;
-                for si in 0..=PRONOUNS.len() {
+                for &si in &sufs[..n_sufs] {
                     let suf = if si == 0 { "" } else { PRONOUNS[si - 1] };
-                    if si != 0 && (art != 0 || !suf_ok[si - 1]) {
+                    if si != 0 && art != 0 {
                         continue;
                     }
-                    let suf_chars = suf.chars().count();
+                    // Pronouns are 2-byte chars.
+                    let suf_chars = suf.len() / 2;
                     let clitics = (conj.is_some() as usize)
                         + (prep.is_some() as usize)
                         + (art != 0) as usize
@@ -706,14 +859,81 @@ pub fn segment_norm(w: &str, lex: &Lexicon) -> Split {
     best.map_or(whole, |(_, _, s)| s)
 }
 
-/// One slot of [`SegTable`]: a key packed inline ([`WordKey::words`]; all
-/// zero when free) and its split packed by [`pack_split`]. 32 bytes, so a
-/// probe touches one cache line.
-#[derive(Clone, Copy, Default)]
-#[repr(C, align(32))]
-struct Slot {
-    key: [u64; 3],
-    split: u64,
+/// Most chars of a [`SegKey`].
+const SEG_KEY_CHARS: usize = 11;
+
+/// A segmentation key of 1..=11 chars, all in U+0600..U+06FF (every key of
+/// [`arabic_token`]), one byte per char (the low 8 bits of its code point):
+/// the codes in bytes 0..11, the char count in byte 11, bytes 12..16 zero.
+type SegKey = [u64; 2];
+
+/// The [`SegKey`] of `w`, if it is such a key.
+#[inline]
+fn seg_key(w: &str) -> Option<SegKey> {
+    let b = w.as_bytes();
+    let n = b.len();
+    if n == 0 || !n.is_multiple_of(2) || n > 2 * SEG_KEY_CHARS {
+        return None;
+    }
+    let mut code = [0u8; 16];
+    for (k, pair) in b.chunks_exact(2).enumerate() {
+        // A lead byte D8..DB at a char boundary starts a 2-byte char of
+        // U+0600..U+06FF, so the next pair starts a char too.
+        if pair[0] & 0xFC != 0xD8 {
+            return None;
+        }
+        code[k] = ((pair[0] & 3) << 6) | (pair[1] & 0x3F);
+    }
+    code[SEG_KEY_CHARS] = (n / 2) as u8;
+    Some([
+        u64::from_le_bytes(code[..8].try_into().unwrap()),
+        u64::from_le_bytes(code[8..].try_into().unwrap()),
+    ])
+}
+
+/// The word of a [`SegKey`], as UTF-8 in a buffer (the first `len` bytes).
+#[inline]
+fn seg_key_word(key: &SegKey) -> ([u8; 2 * SEG_KEY_CHARS], usize) {
+    let mut code = [0u8; 16];
+    code[..8].copy_from_slice(&key[0].to_le_bytes());
+    code[8..].copy_from_slice(&key[1].to_le_bytes());
+    let n = (code[SEG_KEY_CHARS] as usize).min(SEG_KEY_CHARS);
+    let mut b = [0u8; 2 * SEG_KEY_CHARS];
+    for k in 0..n {
+        b[2 * k] = 0xD8 | (code[k] >> 6);
+        b[2 * k + 1] = 0x80 | (code[k] & 0x3F);
+    }
+    (b, 2 * n)
+}
+
+/// One slot of [`SegTable`]: a [`SegKey`] (all zero when free) with its
+/// split packed by [`pack_split`] in the top 32 bits of the second word
+/// (which a key leaves zero). 16 bytes: 4 slots per cache line, and the
+/// whole table on half as many pages as with the keys as UTF-8.
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
+#[repr(C, align(16))]
+struct Slot([u64; 2]);
+
+impl Slot {
+    #[inline]
+    fn has_key(&self, key: &SegKey) -> bool {
+        self.0[0] == key[0] && self.0[1] as u32 == key[1] as u32
+    }
+
+    #[inline]
+    fn is_free(&self) -> bool {
+        self.0 == [0; 2]
+    }
+
+    #[inline]
+    fn key(&self) -> SegKey {
+        [self.0[0], self.0[1] & 0xFFFF_FFFF]
+    }
+
+    #[inline]
+    fn split(&self) -> u32 {
+        (self.0[1] >> 32) as u32
+    }
 }
 
 #[inline]
@@ -740,50 +960,57 @@ fn kind_code(k: SegKind) -> u64 {
     }
 }
 
-/// A split packed in a `u64` (byte `i`: kind << 5 | length of part `i`; byte
-/// 5: n | ta << 3), or `None` when a part is 32 chars or longer (never for a
-/// [`WordKey`]-sized word).
+/// A split packed in a `u32` (bits 7i..7i+7 for part `i` < 4: kind << 4 |
+/// length; bits 28..31: n; bit 31: ta), or `None` when it has more than 4
+/// parts or a part of 16 chars or more (never for a [`SegKey`]-sized word:
+/// a pronoun excludes the article, so at most conj, prep, stem, pronoun or
+/// conj, prep, article, stem).
 #[inline]
-fn pack_split(s: &Split) -> Option<u64> {
-    let mut v = 0u64;
-    for (i, &(k, len)) in s.parts.iter().enumerate() {
-        if len >= 32 {
-            return None;
-        }
-        v |= ((kind_code(k) << 5) | len as u64) << (8 * i);
-    }
-    if s.n > MAX_SEGMENTS as u8 {
+fn pack_split(s: &Split) -> Option<u32> {
+    if s.n > 4 {
         return None;
     }
-    v |= ((s.n as u64) | ((s.stem_ta_marbuta as u64) << 3)) << 40;
+    let mut v = 0u32;
+    for (i, &(k, len)) in s.parts[..4].iter().enumerate() {
+        if len >= 16 {
+            return None;
+        }
+        let part = if i < s.n as usize {
+            ((kind_code(k) as u32) << 4) | len as u32
+        } else {
+            0
+        };
+        v |= part << (7 * i);
+    }
+    v |= (s.n as u32) << 28;
+    v |= (s.stem_ta_marbuta as u32) << 31;
     Some(v)
 }
 
+/// Unpack [`pack_split`] (the parts after the first `n` are `(Conj, 0)`).
 #[inline]
-fn unpack_split(v: u64) -> Split {
+fn unpack_split(v: u32) -> Split {
     let mut s = Split::default();
     for (i, p) in s.parts.iter_mut().enumerate() {
-        let b = (v >> (8 * i)) as u8;
-        *p = (kind_from_code(b >> 5), b & 31);
+        let b = if i < 4 { (v >> (7 * i)) & 0x7F } else { 0 };
+        *p = (kind_from_code((b >> 4) as u8), (b & 15) as u8);
     }
-    let m = (v >> 40) as u8;
-    s.n = m & 7;
-    s.stem_ta_marbuta = m & 8 != 0;
+    s.n = ((v >> 28) & 7) as u8;
+    s.stem_ta_marbuta = v >> 31 != 0;
     s
 }
 
 #[inline]
-fn key_hash(w: &[u64; 3]) -> u64 {
+fn key_hash(w: &SegKey) -> u64 {
     let mut h = FxHasher::default();
     h.write_u64(w[0]);
     h.write_u64(w[1]);
-    h.write_u64(w[2]);
     h.finish()
 }
 
 /// Hint the CPU to load the cache line at `p` (no effect elsewhere than x86-64).
 #[inline(always)]
-fn prefetch<T>(p: *const T) {
+pub(crate) fn prefetch<T>(p: *const T) {
     #[cfg(target_arch = "x86_64")]
     // SAFETY: a prefetch never faults, whatever the address.
     unsafe {
@@ -829,7 +1056,7 @@ impl SegTable {
     }
 
     #[inline]
-    fn get(&self, key: &[u64; 3], h: u64) -> Option<u64> {
+    fn get(&self, key: &SegKey, h: u64) -> Option<u32> {
         if self.slots.is_empty() {
             return None;
         }
@@ -837,10 +1064,10 @@ impl SegTable {
         let mut i = h as usize & m;
         loop {
             let s = &self.slots[i];
-            if s.key == *key {
-                return Some(s.split);
+            if s.has_key(key) {
+                return Some(s.split());
             }
-            if s.key == [0; 3] {
+            if s.is_free() {
                 return None;
             }
             i = (i + 1) & m;
@@ -848,7 +1075,7 @@ impl SegTable {
     }
 
     /// Insert (`key` must not be all zero).
-    fn insert(&mut self, key: [u64; 3], h: u64, split: u64) {
+    fn insert(&mut self, key: SegKey, h: u64, split: u32) {
         if (self.len + 1) * 4 > self.slots.len() * 3 {
             if self.slots.len() >= TABLE_MAX {
                 self.clear();
@@ -858,15 +1085,16 @@ impl SegTable {
         }
         let m = self.slots.len() - 1;
         let mut i = h as usize & m;
+        let slot = Slot([key[0], key[1] | (split as u64) << 32]);
         loop {
             let s = &mut self.slots[i];
-            if s.key == [0; 3] {
-                *s = Slot { key, split };
+            if s.is_free() {
+                *s = slot;
                 self.len += 1;
                 return;
             }
-            if s.key == key {
-                s.split = split;
+            if s.has_key(&key) {
+                *s = slot;
                 return;
             }
             i = (i + 1) & m;
@@ -878,8 +1106,9 @@ impl SegTable {
         let old = std::mem::replace(&mut self.slots, vec![Slot::default(); n]);
         self.len = 0;
         for s in old {
-            if s.key != [0; 3] {
-                self.insert(s.key, key_hash(&s.key), s.split);
+            if !s.is_free() {
+                let key = s.key();
+                self.insert(key, key_hash(&key), s.split());
             }
         }
     }
@@ -896,6 +1125,8 @@ struct Cache {
     lex: usize,
     short: SegTable,
     long: HashMap<Box<str>, Split, FxBuild>,
+    /// [`tokenize`]'s buffers, reused.
+    scratch: Option<TokState>,
 }
 
 impl Cache {
@@ -912,13 +1143,12 @@ impl Cache {
 
     /// A short key's split, computed on a miss.
     #[inline]
-    fn short_split(&mut self, key: &[u64; 3], h: u64, lex: &Lexicon) -> Split {
+    fn short_split(&mut self, key: &SegKey, h: u64, lex: &Lexicon) -> Split {
         if let Some(v) = self.short.get(key, h) {
             return unpack_split(v);
         }
-        let k = WordKey::from_words(*key);
-        let b = k.bytes();
-        let w = std::str::from_utf8(&b[..k.len()]).unwrap_or_default();
+        let (b, len) = seg_key_word(key);
+        let w = std::str::from_utf8(&b[..len]).unwrap_or_default();
         let s = segment_norm(w, lex);
         if let Some(v) = pack_split(&s) {
             self.short.insert(*key, h, v);
@@ -937,12 +1167,8 @@ const CACHE_MAX: usize = 200_000;
 #[inline]
 fn segment_in(c: &mut Cache, w: &str, lex: &Lexicon) -> Split {
     c.check_lex(lex);
-    match WordKey::new(w) {
-        Some(_) if w.is_empty() => segment_norm(w, lex),
-        Some(k) => {
-            let key = k.words();
-            c.short_split(&key, key_hash(&key), lex)
-        }
+    match seg_key(w) {
+        Some(key) => c.short_split(&key, key_hash(&key), lex),
         None => {
             if let Some(s) = c.long.get(w) {
                 return *s;
@@ -1071,6 +1297,9 @@ struct ArTable {
     /// clear: both are 2 bytes long or dropped).
     norm16: [u16; 256],
     key16: [u16; 256],
+    /// `norm16 | code << 16` with `code` the low 8 bits of the key char (0
+    /// when dropped; meaningful when the flag [`AR_SLOW`] is clear).
+    nk16: [u32; 256],
 }
 
 const AR_START: u8 = 1;
@@ -1090,6 +1319,7 @@ fn ar_table() -> &'static ArTable {
             key: ['\0'; 256],
             norm16: [0; 256],
             key16: [0; 256],
+            nk16: [0; 256],
         };
         for k in 0..256u32 {
             let c = char::from_u32(0x0600 + k).unwrap_or('\0');
@@ -1117,6 +1347,7 @@ fn ar_table() -> &'static ArTable {
                     t.norm16[k as usize] = u16::from_le_bytes(b);
                     kc.encode_utf8(&mut b);
                     t.key16[k as usize] = u16::from_le_bytes(b);
+                    t.nk16[k as usize] = t.norm16[k as usize] as u32 | (kc as u32 & 0xFF) << 16;
                 } else {
                     f |= AR_SLOW;
                 }
@@ -1150,19 +1381,22 @@ fn may_have_clitics(first: char, last: char, chars: usize) -> bool {
 
 pub fn tokenize(text: &str, sentences: &[Range<usize>], lex: &Lexicon) -> Vec<Token> {
     let mut out = Vec::with_capacity(text.len() / 8);
-    let mut st = TokState {
-        key: String::with_capacity(64),
-        norm: String::with_capacity(64),
-        tab: ar_table(),
-        pending: Vec::with_capacity(BATCH),
-    };
     CACHE.with(|c| {
         let mut cache = c.borrow_mut();
         cache.check_lex(lex);
+        // Scratch buffers kept from call to call (no allocation per document).
+        let mut st = cache.scratch.take().unwrap_or_else(|| TokState {
+            key: String::with_capacity(64),
+            norm: String::with_capacity(64),
+            tab: ar_table(),
+            pending: Vec::with_capacity(BATCH),
+        });
+        st.pending.clear();
         for (si, s) in sentences.iter().enumerate() {
             tokenize_span(text, s.clone(), si, lex, &mut st, &mut cache, &mut out);
         }
         resolve(text, lex, st.tab, &mut st.pending, &mut cache, &mut out);
+        cache.scratch = Some(st);
     });
     out
 }
@@ -1180,7 +1414,7 @@ struct TokState {
 /// found, so the (often cold) table accesses overlap.
 struct Pending {
     idx: usize,
-    key: [u64; 3],
+    key: SegKey,
     hash: u64,
 }
 
@@ -1198,35 +1432,43 @@ fn resolve(
 ) {
     for p in pending.drain(..) {
         let sp = cache.short_split(&p.key, p.hash, lex);
-        let t = &mut out[p.idx];
-        t.stem_ta_marbuta = sp.stem_ta_marbuta;
-        if sp.is_whole() {
-            continue;
+        apply_split(text, tab, &sp, &mut out[p.idx]);
+    }
+}
+
+/// Set the segments of `t` (an unsegmented token of [`arabic_token`]) from
+/// its split.
+#[inline]
+fn apply_split(text: &str, tab: &ArTable, sp: &Split, t: &mut Token) {
+    t.stem_ta_marbuta = sp.stem_ta_marbuta;
+    if sp.is_whole() {
+        return;
+    }
+    if t.norm.len() == t.end - t.start {
+        // Every char is a kept 2-byte char (tokens of `arabic_token`
+        // have only 2-byte chars; none was dropped): parts map to
+        // 2 bytes per char, as `map_split` would find.
+        let parts = sp.parts();
+        let mut segs = Segments {
+            start: t.start as u32,
+            ends: [0; MAX_SEGMENTS],
+            kinds: 0,
+            len: parts.len() as u8,
+        };
+        let mut pos = t.start as u32;
+        for (i, &(kind, len)) in parts.iter().enumerate() {
+            let e = if i + 1 == parts.len() {
+                t.end as u32
+            } else {
+                pos + 2 * len as u32
+            };
+            segs.ends[i] = e;
+            segs.kinds |= (kind_code(kind) as u16) << (3 * i);
+            pos = e;
         }
-        if t.norm.len() == t.end - t.start {
-            // Every char is a kept 2-byte char (tokens of `arabic_token`
-            // have only 2-byte chars; none was dropped): parts map to
-            // 2 bytes per char. `t.segments` is `Segments::one(..)`, so
-            // overwriting the first parts gives what `map_split` builds.
-            let parts = sp.parts();
-            let mut pos = t.start;
-            for (i, &(kind, len)) in parts.iter().enumerate() {
-                let e = if i + 1 == parts.len() {
-                    t.end
-                } else {
-                    pos + 2 * len as usize
-                };
-                t.segments.items[i] = Segment {
-                    start: pos,
-                    end: e,
-                    kind,
-                };
-                pos = e;
-            }
-            t.segments.len = parts.len() as u8;
-        } else {
-            t.segments = map_split(&text[t.start..t.end], t.start, &sp, tab);
-        }
+        t.segments = segs;
+    } else {
+        t.segments = map_split(&text[t.start..t.end], t.start, sp, tab);
     }
 }
 
@@ -1255,71 +1497,102 @@ fn arabic_end(text: &str, mut i: usize, end: usize, tab: &ArTable) -> usize {
     i
 }
 
-/// Push the Arabic token `text[start..end]`.
+/// Push the Arabic token that starts at `start` with the char of table index
+/// `k` (a char with [`AR_START`]) and ends at [`arabic_end`] (at most `end`);
+/// returns its end. The word is scanned once: its end is found while its
+/// match form and segmentation key are built.
 #[allow(clippy::too_many_arguments)]
 #[inline]
 fn arabic_token(
     text: &str,
     start: usize,
+    mut k: usize,
     end: usize,
     si: usize,
     lex: &Lexicon,
     st: &mut TokState,
     cache: &mut Cache,
     out: &mut Vec<Token>,
-) {
+) -> usize {
     let bytes = text.as_bytes();
     let tab = st.tab;
-    // Match form and segmentation key packed little-endian in words (kept in
-    // registers: building them in memory and reading them back as words
-    // stalls on store forwarding). Only chars of the table whose forms are 2
-    // bytes long; anything else takes the general path.
+    // Match form (UTF-8) and segmentation key ([`SegKey`] codes) packed
+    // little-endian in words (kept in registers: building them in memory and
+    // reading them back as words stalls on store forwarding). Only chars of
+    // the table whose forms are 2 bytes long; anything else takes the
+    // general path.
     let (mut n0, mut n1, mut n2) = (0u64, 0u64, 0u64);
-    let (mut k0, mut k1, mut k2) = (0u64, 0u64, 0u64);
+    let (mut k0, mut k1) = (0u64, 0u64);
     let mut len = 0usize; // bytes of each of the two forms
-    let (mut first, mut last) = ('\0', '\0');
+    let (mut first, mut last) = (0usize, 0usize); // table indices
     let mut j = start;
-    while j < end {
-        let k = match ar_index(bytes, j) {
-            Some(k) if tab.flags[k] & AR_SLOW == 0 => k,
-            _ => return arabic_token_general(text, start, end, si, lex, st, cache, out),
-        };
-        j += 2;
-        let kc = tab.key[k];
-        if kc == '\0' {
-            continue;
+    loop {
+        // The char at `j` (table index `k`) is part of the word.
+        if tab.flags[k] & AR_SLOW != 0 {
+            let e = arabic_end(text, j + 2, end, tab);
+            arabic_token_general(text, start, e, si, lex, st, cache, out);
+            return e;
         }
-        if len >= NORM_INLINE {
-            return arabic_token_general(text, start, end, si, lex, st, cache, out);
-        }
-        let sh = (len & 7) * 8;
-        let nv = (tab.norm16[k] as u64) << sh;
-        let kv = (tab.key16[k] as u64) << sh;
-        match len >> 3 {
-            0 => {
-                n0 |= nv;
-                k0 |= kv;
+        let nk = tab.nk16[k];
+        if nk != 0 {
+            if len >= NORM_INLINE {
+                let e = arabic_end(text, j + 2, end, tab);
+                arabic_token_general(text, start, e, si, lex, st, cache, out);
+                return e;
             }
-            1 => {
-                n1 |= nv;
+            let nv = ((nk & 0xFFFF) as u64) << ((len & 7) * 8);
+            match len >> 3 {
+                0 => n0 |= nv,
+                1 => n1 |= nv,
+                _ => n2 |= nv,
+            }
+            // Char `len / 2` of the key.
+            let kv = ((nk >> 16) as u64) << ((len & 14) * 4);
+            if len < 16 {
+                k0 |= kv;
+            } else {
                 k1 |= kv;
             }
-            _ => {
-                n2 |= nv;
-                k2 |= kv;
+            if len == 0 {
+                first = k;
+            }
+            last = k;
+            len += 2;
+        }
+        j += 2;
+        if j >= end {
+            break;
+        }
+        // Does the word go on? (as in `arabic_end`)
+        match ar_index(bytes, j) {
+            Some(k2) => {
+                if tab.flags[k2] & AR_CONT == 0 {
+                    break;
+                }
+                k = k2;
+            }
+            None => {
+                if bytes[j] < 0x80 {
+                    break;
+                }
+                let d = next_char(text, j).unwrap();
+                if is_arabic_letter(d) || is_mark(d) {
+                    // A char outside the table: the general path.
+                    let e = arabic_end(text, j + d.len_utf8(), end, tab);
+                    arabic_token_general(text, start, e, si, lex, st, cache, out);
+                    return e;
+                }
+                break;
             }
         }
-        if len == 0 {
-            first = kc;
-        }
-        last = kc;
-        len += 2;
     }
+    let end = j;
+    let (first, last) = (tab.key[first], tab.key[last]);
     let nchars = len / 2;
     let mut pending = None;
     if may_have_clitics(first, last, nchars) {
-        // len ≤ 22 < WORD_KEY_MAX: the packed key is a WordKey.
-        let key = [k0, k1, k2 | ((len as u64) << 56)];
+        // len ≤ 22: at most 11 chars, a SegKey.
+        let key = [k0, k1 | ((nchars as u64) << 24)];
         let hash = key_hash(&key);
         cache.short.prefetch(hash);
         pending = Some(Pending {
@@ -1349,24 +1622,16 @@ fn arabic_token(
         kind: TokenKind::Arabic,
         sentence: si,
         norm,
-        segments: Segments::new(),
+        segments: Segments::one(start, end, SegKind::Stem),
         stem_ta_marbuta: false,
     });
-    // = `Segments::one(start, end, Stem)`, set in place: built by value, the
-    // whole token went through a stack copy that stalled on store forwarding.
-    let t = out.last_mut().expect("just pushed");
-    t.segments.items[0] = Segment {
-        start,
-        end,
-        kind: SegKind::Stem,
-    };
-    t.segments.len = 1;
     if let Some(p) = pending {
         st.pending.push(p);
         if st.pending.len() >= BATCH {
             resolve(text, lex, tab, &mut st.pending, cache, out);
         }
     }
+    end
 }
 
 /// [`arabic_token`] for any token (long ones, or chars outside the table).
@@ -1451,8 +1716,7 @@ fn tokenize_span(
         let sym = if let Some(k) = ar_index(bytes, i) {
             let f = tab.flags[k];
             if f & AR_START != 0 {
-                i = arabic_end(text, i + 2, end, tab);
-                arabic_token(text, start, i, si, lex, st, cache, out);
+                i = arabic_token(text, start, k, end, si, lex, st, cache, out);
                 continue;
             }
             f & AR_SYM != 0
@@ -1705,6 +1969,37 @@ mod tests {
         assert!(bad.is_empty(), "{}", bad.join("\n"));
     }
 
+    #[test]
+    fn packed_keys_and_splits_round_trip() {
+        let lex = Lexicon::builtin();
+        for w in [
+            "وللرئيس",
+            "وبالتالي",
+            "طائرتها",
+            "وبلادنا",
+            "سيقول",
+            "كتابهم",
+            "ة",
+            "ابجدهوزحطيك",
+        ] {
+            let mut k = String::new();
+            push_seg_key(w, &mut k);
+            let key = seg_key(&k).unwrap();
+            let (b, len) = seg_key_word(&key);
+            assert_eq!(std::str::from_utf8(&b[..len]).unwrap(), k);
+            let sp = segment_norm(&k, lex);
+            let back = unpack_split(pack_split(&sp).unwrap());
+            assert_eq!(
+                (back.parts(), back.stem_ta_marbuta),
+                (sp.parts(), sp.stem_ta_marbuta)
+            );
+        }
+        assert_eq!(seg_key(""), None);
+        assert_eq!(seg_key("ابجدهوزحطيكل"), None); // 12 chars
+        assert_eq!(seg_key("abcd"), None);
+        assert_eq!(seg_key("اb"), None);
+    }
+
     fn kinds(text: &str) -> Vec<(String, TokenKind)> {
         let lex = Lexicon::builtin();
         let s = crate::sentence::split(text);
@@ -1776,9 +2071,11 @@ mod tests {
             let r = &sents[t.sentence];
             prop_assert!(r.start <= t.start && t.end <= r.end);
             prop_assert!(!t.segments.is_empty());
-            prop_assert_eq!(t.segments[0].start, t.start);
-            prop_assert_eq!(t.segments[t.segments.len() - 1].end, t.end);
-            for w in t.segments.windows(2) {
+            let segments = t.segments.to_vec();
+            prop_assert_eq!(segments.len(), t.segments.len());
+            prop_assert_eq!(segments[0].start, t.start);
+            prop_assert_eq!(segments[segments.len() - 1].end, t.end);
+            for w in segments.windows(2) {
                 prop_assert_eq!(w[0].end, w[1].start);
             }
             for g in t.segments.iter() {

@@ -15,6 +15,7 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use crate::lexicon::{FxBuild, Lexicon, WordKey};
 use crate::mapped::{Builder, MappedText};
@@ -90,18 +91,6 @@ pub struct Params {
     pub spaced_bonus: f64,
     /// Subtracted when the whole word occurs more than once in the text.
     pub repeat_penalty: f64,
-}
-
-impl Params {
-    /// The most that evidence can add to a split's margin.
-    fn max_boost(&self) -> f64 {
-        self.spaced_bonus.max(0.0)
-            + self.part_in_doc_bonus.max(0.0)
-            + self.function_bonus.max(0.0)
-            + self.final_bonus.max(0.0)
-            + self.corpus_bonus.max(0.0)
-            + 2.0 * self.context_bonus.max(0.0)
-    }
 }
 
 impl Default for Params {
@@ -255,7 +244,7 @@ fn part_score(p: &str, nchars: usize, lex: &Lexicon, prm: &Params) -> Option<f64
         }
     }
     if prm.morph_parts && nchars >= 4 {
-        return morph_score(p, lex, prm).map(|s| s - prm.morph_part_penalty);
+        return morph_cached(p, lex, prm).map(|s| s - prm.morph_part_penalty);
     }
     None
 }
@@ -425,8 +414,10 @@ pub fn analyze(m: &str, lex: &Lexicon, prm: &Params) -> Option<Analysis> {
 struct AnalysisCache {
     lex: usize,
     prm: Option<Params>,
-    short: HashMap<WordKey, Option<Analysis>, FxBuild>,
-    long: HashMap<Box<str>, Option<Analysis>, FxBuild>,
+    short: HashMap<WordKey, Option<Rc<Analysis>>, FxBuild>,
+    long: HashMap<Box<str>, Option<Rc<Analysis>>, FxBuild>,
+    /// Inflected readings of parts ([`morph_score`]), shared across words.
+    morph: HashMap<Box<str>, Option<f64>, FxBuild>,
 }
 
 thread_local! {
@@ -435,27 +426,61 @@ thread_local! {
 
 const ANALYSIS_CACHE_MAX: usize = 100_000;
 
-/// [`analyze`] through the per-thread cache.
-fn analyze_cached(m: &str, lex: &Lexicon, prm: &Params) -> Option<Analysis> {
+/// [`morph_score`] through the per-thread cache (called while a word is
+/// analysed, with the cache set up for `lex`/`prm` by [`analyze_cached`]).
+fn morph_cached(p: &str, lex: &Lexicon, prm: &Params) -> Option<f64> {
+    let id = lex as *const Lexicon as usize;
+    let hit = ANALYSIS_CACHE.with(|cell| {
+        let c = cell.borrow();
+        if c.lex == id && c.prm.as_ref() == Some(prm) {
+            c.morph.get(p).copied()
+        } else {
+            None
+        }
+    });
+    if let Some(s) = hit {
+        return s;
+    }
+    let s = morph_score(p, lex, prm);
+    ANALYSIS_CACHE.with(|cell| {
+        let mut c = cell.borrow_mut();
+        if c.lex == id && c.prm.as_ref() == Some(prm) {
+            if c.morph.len() >= ANALYSIS_CACHE_MAX {
+                c.morph.clear();
+            }
+            c.morph.insert(p.into(), s);
+        }
+    });
+    s
+}
+
+/// [`analyze`] through the per-thread cache; `None` also when no evidence
+/// could make a split win ([`hopeless`]).
+fn analyze_cached(m: &str, lex: &Lexicon, prm: &Params) -> Option<Rc<Analysis>> {
     let whole_cb = lex.cb(m);
     if whole_cb.is_some_and(|cb| cb <= prm.known_cb) {
         return None;
     }
-    ANALYSIS_CACHE.with(|c| {
-        let mut c = c.borrow_mut();
+    ANALYSIS_CACHE.with(|cell| {
+        let mut c = cell.borrow_mut();
         let id = lex as *const Lexicon as usize;
         if c.lex != id || c.prm.as_ref() != Some(prm) {
             c.lex = id;
             c.prm = Some(*prm);
             c.short.clear();
             c.long.clear();
+            c.morph.clear();
         }
         match WordKey::new(m) {
             Some(k) => {
                 if let Some(a) = c.short.get(&k) {
                     return a.clone();
                 }
-                let a = analyze_rest(m, whole_cb, lex, prm);
+                drop(c);
+                let a = analyze_rest(m, whole_cb, lex, prm)
+                    .filter(|a| !hopeless(a, prm))
+                    .map(Rc::new);
+                let mut c = cell.borrow_mut();
                 if c.short.len() >= ANALYSIS_CACHE_MAX {
                     c.short.clear();
                 }
@@ -466,7 +491,11 @@ fn analyze_cached(m: &str, lex: &Lexicon, prm: &Params) -> Option<Analysis> {
                 if let Some(a) = c.long.get(m) {
                     return a.clone();
                 }
-                let a = analyze_rest(m, whole_cb, lex, prm);
+                drop(c);
+                let a = analyze_rest(m, whole_cb, lex, prm)
+                    .filter(|a| !hopeless(a, prm))
+                    .map(Rc::new);
+                let mut c = cell.borrow_mut();
                 if c.long.len() >= ANALYSIS_CACHE_MAX {
                     c.long.clear();
                 }
@@ -563,20 +592,18 @@ fn analyze_rest(m: &str, whole_cb: Option<u16>, lex: &Lexicon, prm: &Params) -> 
 
 /// Whether the split of `a` clearly beats the whole word.
 pub fn decide(a: &Analysis, prm: &Params) -> bool {
+    base_margin(a, prm) + doc_margin(a, prm) > prm.margin
+}
+
+/// The split's margin over the whole word from everything but the document
+/// evidence.
+fn base_margin(a: &Analysis, prm: &Params) -> f64 {
     let mut margin = a.split - a.whole + a.context_split - a.context_whole;
-    if a.spaced {
-        margin += prm.spaced_bonus;
-    } else if a.repeats >= 2 {
-        margin -= prm.repeat_penalty;
-    }
     if a.final_inside {
         margin += prm.final_bonus;
     }
     if a.function_first {
         margin += prm.function_bonus;
-    }
-    if a.part_in_doc {
-        margin += prm.part_in_doc_bonus;
     }
     let (w, sp) = (a.corpus_whole, a.corpus_spaced);
     if sp >= 1 && sp >= w {
@@ -584,7 +611,38 @@ pub fn decide(a: &Analysis, prm: &Params) -> bool {
     } else if w >= prm.corpus_min_whole && sp < w {
         margin -= prm.corpus_penalty;
     }
-    margin > prm.margin
+    margin
+}
+
+/// Whether no evidence can make any split of `a` win: the best split's
+/// margin plus every bonus stays at or below the threshold.
+fn hopeless(a: &Analysis, prm: &Params) -> bool {
+    let most = [
+        prm.final_bonus,
+        prm.function_bonus,
+        prm.corpus_bonus,
+        2.0 * prm.context_bonus,
+        prm.spaced_bonus,
+        prm.part_in_doc_bonus,
+    ]
+    .iter()
+    .map(|b| b.max(0.0))
+    .sum::<f64>();
+    a.split - a.whole + most <= prm.margin
+}
+
+/// What the document evidence ([`DocContext::annotate`]) adds to the margin.
+fn doc_margin(a: &Analysis, prm: &Params) -> f64 {
+    let mut margin = 0.0;
+    if a.spaced {
+        margin += prm.spaced_bonus;
+    } else if a.repeats >= 2 {
+        margin -= prm.repeat_penalty;
+    }
+    if a.part_in_doc {
+        margin += prm.part_in_doc_bonus;
+    }
+    margin
 }
 
 /// The match form of a whole text, to look for other occurrences of a word
@@ -593,19 +651,40 @@ pub fn decide(a: &Analysis, prm: &Params) -> bool {
 pub struct DocContext<'t> {
     text: &'t str,
     mf: std::cell::OnceCell<String>,
+    words: std::cell::OnceCell<HashMap<Box<str>, u32, FxBuild>>,
 }
 
 impl<'t> DocContext<'t> {
-    /// Cheap: the match form is computed on first use.
+    /// Cheap: the match form and the word counts are computed on first use.
     pub fn new(text: &'t str) -> Self {
         DocContext {
             text,
             mf: std::cell::OnceCell::new(),
+            words: std::cell::OnceCell::new(),
         }
     }
 
-    /// Occurrences of `needle` delimited by non-letters.
+    /// Occurrences of `needle` (a word, or words separated by single spaces)
+    /// delimited by non-letters.
     pub fn count(&self, needle: &str) -> usize {
+        if !needle.contains(' ') {
+            let words = self.words.get_or_init(|| {
+                let mut w: HashMap<Box<str>, u32, FxBuild> = HashMap::default();
+                let mut m = String::new();
+                for (rs, re) in runs(self.text) {
+                    m.clear();
+                    crate::matchform::push_match_form(&self.text[rs..re], &mut m);
+                    match w.get_mut(m.as_str()) {
+                        Some(n) => *n += 1,
+                        None => {
+                            w.insert(m.as_str().into(), 1);
+                        }
+                    }
+                }
+                w
+            });
+            return words.get(needle).map_or(0, |&n| n as usize);
+        }
         let h = self
             .mf
             .get_or_init(|| crate::matchform::match_form(self.text));
@@ -660,22 +739,44 @@ pub struct Around<'a> {
     pub right: Option<&'a str>,
 }
 
-/// The Arabic-letter runs of `text` with their match forms.
-fn words(text: &str) -> Vec<(usize, usize, String)> {
-    runs(text)
-        .map(|(rs, re)| {
-            let mut m = String::new();
-            crate::matchform::push_match_form(&text[rs..re], &mut m);
-            (rs, re, m)
-        })
-        .collect()
+/// The neighbouring runs of run `i` of `spans` (byte ranges in `text`), when
+/// a single space separates them from it.
+#[derive(Debug, Clone, Copy)]
+struct Neighbours<'t> {
+    text: &'t str,
+    left: Option<(usize, usize)>,
+    right: Option<(usize, usize)>,
 }
 
-/// The neighbours of word `i` of `w` (from [`words`]).
-fn around<'w>(text: &str, w: &'w [(usize, usize, String)], i: usize) -> Around<'w> {
-    let left = (i > 0 && &text[w[i - 1].1..w[i].0] == " ").then(|| w[i - 1].2.as_str());
-    let right = (i + 1 < w.len() && &text[w[i].1..w[i + 1].0] == " ").then(|| w[i + 1].2.as_str());
-    Around { left, right }
+impl<'t> Neighbours<'t> {
+    fn of(text: &'t str, spans: &[(usize, usize)], i: usize) -> Self {
+        let (rs, re) = spans[i];
+        let left = i
+            .checked_sub(1)
+            .map(|j| spans[j])
+            .filter(|&(_, pe)| &text[pe..rs] == " ");
+        let right = spans
+            .get(i + 1)
+            .copied()
+            .filter(|&(ns, _)| &text[re..ns] == " ");
+        Neighbours { text, left, right }
+    }
+
+    /// Match forms of the neighbours into `l`/`r`.
+    fn forms<'b>(&self, l: &'b mut String, r: &'b mut String) -> Around<'b> {
+        l.clear();
+        r.clear();
+        if let Some((a, b)) = self.left {
+            crate::matchform::push_match_form(&self.text[a..b], l);
+        }
+        if let Some((a, b)) = self.right {
+            crate::matchform::push_match_form(&self.text[a..b], r);
+        }
+        Around {
+            left: self.left.map(|_| l.as_str()),
+            right: self.right.map(|_| r.as_str()),
+        }
+    }
 }
 
 /// First and last word of a spaced form.
@@ -722,14 +823,16 @@ impl CorpusCounts {
     /// its best split form.
     pub fn candidates(text: &str, lex: &Lexicon, prm: &Params) -> Vec<Box<str>> {
         let mut out: Vec<Box<str>> = Vec::new();
-        let w = words(text);
-        for i in 0..w.len() {
-            let m = w[i].2.as_str();
-            let Some(a) = analyze_cached(m, lex, prm) else {
+        let spans: Vec<(usize, usize)> = runs(text).collect();
+        let (mut m, mut lb, mut rb) = (String::new(), String::new(), String::new());
+        for (i, &(rs, re)) in spans.iter().enumerate() {
+            m.clear();
+            crate::matchform::push_match_form(&text[rs..re], &mut m);
+            let Some(a) = analyze_cached(&m, lex, prm) else {
                 continue;
             };
-            let around = around(text, &w, i);
-            out.push(m.into());
+            let around = Neighbours::of(text, &spans, i).forms(&mut lb, &mut rb);
+            out.push(m.as_str().into());
             if let Some(l) = around.left {
                 out.push(format!("{l} {m}").into());
             }
@@ -737,7 +840,7 @@ impl CorpusCounts {
                 out.push(format!("{m} {r}").into());
             }
             for (cuts, _) in &a.alts {
-                let sp = spaced_form(m, cuts);
+                let sp = spaced_form(&m, cuts);
                 let (first, last) = first_last(&sp);
                 if let Some(l) = around.left {
                     out.push(format!("{l} {first}").into());
@@ -800,10 +903,10 @@ impl CorpusCounts {
                     bump(&buf);
                 }
             }
-            let p0 = std::mem::take(&mut prev[0]);
-            prev[1] = p0;
+            // Rotate the buffers: prev[1] <- prev[0] <- cur.
+            prev.swap(0, 1);
+            std::mem::swap(&mut prev[0], &mut cur);
             prev_end[1] = if adj1 { prev_end[0] } else { usize::MAX };
-            prev[0].push_str(&cur);
             prev_end[0] = re;
         }
     }
@@ -891,12 +994,15 @@ fn split_match(
     lex: &Lexicon,
     prm: &Params,
     ctx: Option<&DocContext>,
-    corpus: Option<(&CorpusCounts, Around)>,
+    corpus: Option<(&CorpusCounts, Neighbours)>,
     finals: &[usize],
 ) -> Vec<usize> {
-    let Some(mut a) = analyze_cached(m, lex, prm) else {
+    let Some(a) = analyze_cached(m, lex, prm) else {
         return Vec::new();
     };
+    let mut a = Analysis::clone(&a);
+    let (mut lb, mut rb) = (String::new(), String::new());
+    let corpus = corpus.map(|(c, nb)| (c, nb.forms(&mut lb, &mut rb)));
     // Letters that end a word (`ة`, `ى`, a letter with tanween; letter
     // indices in `finals`): no part starts with one, and a split that leaves
     // one inside a part is wrong; a cut right after one inside the run is
@@ -953,7 +1059,13 @@ fn split_match(
     }
     // Document evidence only matters near the decision boundary or to veto a
     // split of a recurring word.
-    if let Some(c) = ctx.filter(|_| a.split - a.whole > prm.margin - prm.max_boost()) {
+    let base = base_margin(&a, prm);
+    let most = prm.spaced_bonus.max(0.0) + prm.part_in_doc_bonus.max(0.0);
+    let least = -prm.repeat_penalty.max(0.0);
+    if base + most <= prm.margin {
+        return Vec::new();
+    }
+    if let Some(c) = ctx.filter(|_| base + least <= prm.margin) {
         c.annotate(m, &mut a);
     }
     if decide(&a, prm) {
@@ -972,7 +1084,7 @@ fn split_run(
     m: &mut String,
     letters: &mut Vec<usize>,
     ctx: Option<&DocContext>,
-    corpus: Option<(&CorpusCounts, Around)>,
+    corpus: Option<(&CorpusCounts, Neighbours)>,
 ) -> Vec<usize> {
     m.clear();
     letters.clear();
@@ -1077,19 +1189,13 @@ pub fn repair_in(
     let mut copied = 0usize; // bytes of `s` already in `b`
     let (mut m, mut letters) = (String::new(), Vec::new());
     let ctx = DocContext::new(s);
-    let w = if corpus.is_some() {
-        words(s)
+    let spans: Vec<(usize, usize)> = if corpus.is_some() {
+        runs(s).collect()
     } else {
         Vec::new()
     };
-    let mut wi = 0;
-    for (rs, re) in runs(s) {
-        let corpus = corpus.map(|c| {
-            while wi < w.len() && w[wi].0 < rs {
-                wi += 1;
-            }
-            (c, around(s, &w, wi))
-        });
+    for (i, (rs, re)) in runs(s).enumerate() {
+        let corpus = corpus.map(|c| (c, Neighbours::of(s, &spans, i)));
         let cuts = split_run(
             &s[rs..re],
             lex,

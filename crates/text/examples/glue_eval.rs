@@ -5,8 +5,9 @@
 //!
 //!     cargo run --release -p marsad-text --example glue_eval -- TEXTS [rate] [seed] [key=value ...] [errors=N]
 //!
-//! Keys: known_cb unknown_base unknown_per_letter split_penalty clitic_penalty
-//! part_max_cb min_part three_parts. `errors=N` prints N sample errors of each kind.
+//! Keys: the fields of `glue::Params` (known_cb … margin, corpus_bonus,
+//! context_bonus, …) and `batch=N` (documents per batch of corpus evidence,
+//! 0 = none). `errors=N` prints N sample errors and N splits of the clean text.
 use std::time::Instant;
 
 use marsad_text::glue::{eval, Params};

@@ -93,6 +93,33 @@ impl Hash for WordKey {
 /// Most chars of an [`ArabicKey`].
 const ARABIC_KEY_CHARS: usize = 13;
 
+/// Pack a word given as UTF-8 bytes of 1..=`max_chars` (≤ 15) chars, all in
+/// U+0600..U+06FF, one byte per char (the low 8 bits of its code point): the
+/// codes in bytes 0..`max_chars`, the char count in byte `max_chars`, the
+/// rest zero. `None` for any other word.
+#[inline]
+pub(crate) fn pack_arabic(b: &[u8], max_chars: usize) -> Option<[u64; 2]> {
+    let n = b.len();
+    if n == 0 || !n.is_multiple_of(2) || n > 2 * max_chars {
+        return None;
+    }
+    let mut code = [0u8; 16];
+    for (k, pair) in b.chunks_exact(2).enumerate() {
+        // In UTF-8, a lead byte D8..DB (U+0600..U+06FF) at a char boundary
+        // is followed by its continuation byte, so every pair starting
+        // with one is a whole char and the next pair starts a char.
+        if pair[0] & 0xFC != 0xD8 {
+            return None;
+        }
+        code[k] = ((pair[0] & 3) << 6) | (pair[1] & 0x3F);
+    }
+    code[max_chars] = (n / 2) as u8;
+    Some([
+        u64::from_le_bytes(code[..8].try_into().unwrap()),
+        u64::from_le_bytes(code[8..].try_into().unwrap()),
+    ])
+}
+
 /// A word of 1..=13 chars all in U+0600..U+06FF (nearly every lexicon word),
 /// one byte per char (its low 8 bits), packed in 14 bytes: the codes, then
 /// the char count in byte 13; bytes 14..16 are zero.
@@ -103,25 +130,7 @@ impl ArabicKey {
     /// The key of the word given as UTF-8 bytes, if it is such a word.
     #[inline]
     pub(crate) fn new(b: &[u8]) -> Option<ArabicKey> {
-        let n = b.len();
-        if n == 0 || !n.is_multiple_of(2) || n > 2 * ARABIC_KEY_CHARS {
-            return None;
-        }
-        let mut code = [0u8; 16];
-        for (k, pair) in b.chunks_exact(2).enumerate() {
-            // In UTF-8, a lead byte D8..DB (U+0600..U+06FF) at a char boundary
-            // is followed by its continuation byte, so every pair starting
-            // with one is a whole char and the next pair starts a char.
-            if pair[0] & 0xFC != 0xD8 {
-                return None;
-            }
-            code[k] = ((pair[0] & 3) << 6) | (pair[1] & 0x3F);
-        }
-        code[13] = (n / 2) as u8;
-        Some(ArabicKey([
-            u64::from_le_bytes(code[..8].try_into().unwrap()),
-            u64::from_le_bytes(code[8..].try_into().unwrap()),
-        ]))
+        pack_arabic(b, ARABIC_KEY_CHARS).map(ArabicKey)
     }
 
     #[inline]

@@ -870,25 +870,7 @@ type SegKey = [u64; 2];
 /// The [`SegKey`] of `w`, if it is such a key.
 #[inline]
 fn seg_key(w: &str) -> Option<SegKey> {
-    let b = w.as_bytes();
-    let n = b.len();
-    if n == 0 || !n.is_multiple_of(2) || n > 2 * SEG_KEY_CHARS {
-        return None;
-    }
-    let mut code = [0u8; 16];
-    for (k, pair) in b.chunks_exact(2).enumerate() {
-        // A lead byte D8..DB at a char boundary starts a 2-byte char of
-        // U+0600..U+06FF, so the next pair starts a char too.
-        if pair[0] & 0xFC != 0xD8 {
-            return None;
-        }
-        code[k] = ((pair[0] & 3) << 6) | (pair[1] & 0x3F);
-    }
-    code[SEG_KEY_CHARS] = (n / 2) as u8;
-    Some([
-        u64::from_le_bytes(code[..8].try_into().unwrap()),
-        u64::from_le_bytes(code[8..].try_into().unwrap()),
-    ])
+    crate::lexicon::pack_arabic(w.as_bytes(), SEG_KEY_CHARS)
 }
 
 /// The word of a [`SegKey`], as UTF-8 in a buffer (the first `len` bytes).

@@ -15,6 +15,8 @@
 //!   the relation). Negated, future and possible events ("Russia will not
 //!   strike…", "talks may take place") are counted separately in `negated`,
 //!   `future`, `possible`: they are statements about events, not events.
+//!   (Refused counts as negated; demanded, expected and conditional as
+//!   possible.) Events with an unknown actor make no edge.
 //! * An event without recipients counts for its actors' nodes only (and one
 //!   without actors for its recipients' nodes only).
 //! * Nodes: `as_actor` / `as_recipient` count asserted events, `unasserted`
@@ -315,9 +317,13 @@ impl Network {
                             e.events += 1;
                             e.score_sum += score;
                         }
-                        Modality::Negated => e.negated += 1,
+                        Modality::Negated | Modality::Refused => e.negated += 1,
                         Modality::Future => e.future += 1,
-                        Modality::Possible => e.possible += 1,
+                        // Demanded, expected, conditional: may happen.
+                        Modality::Possible
+                        | Modality::Demanded
+                        | Modality::Expected
+                        | Modality::Conditional => e.possible += 1,
                     }
                 }
             }

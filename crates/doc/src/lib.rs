@@ -85,6 +85,14 @@ pub struct Entity {
 pub enum Modality {
     Asserted,
     Negated,
+    /// Refused or denied (`رفض اتهامات بدعم داعش`: the support).
+    Refused,
+    /// Demanded of its actor (`طالب أنقرة بالاعتذار`: the apology).
+    Demanded,
+    /// Expected, forecast or alleged by another party.
+    Expected,
+    Conditional,
+    /// Planned, decided, announced for later.
     Future,
     Possible,
 }
@@ -105,6 +113,17 @@ pub struct Event {
     pub date: Option<String>,
     pub location: Option<String>,
     pub rule: String,
+    /// Words naming an actor the knowledge base cannot name (`مسلحون
+    /// مجهولون`) when `actor` is empty. (Optional: absent in older output.)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actor_text: Option<String>,
+    /// Probability in [0, 1] that this is an event of this type. (Optional:
+    /// absent in older output.)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<f32>,
+    /// What decided: `model` (the learned detector) or `rule`. (Optional.)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decided_by: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -5,8 +5,10 @@
 //! Every extractor returns byte spans into the display text; `marsad` converts
 //! them to the contract's character offsets.
 
+pub mod cues;
 pub mod dates;
 pub mod events;
+pub mod model;
 pub mod quantities;
 pub mod quotes;
 

@@ -133,6 +133,41 @@ fn corpus_counts(cleaned: &[MappedText]) -> CorpusCounts {
     counter.with_counts(counts)
 }
 
+/// The contract's modality of an extracted event.
+pub fn doc_modality(m: marsad_extract::events::Modality) -> Modality {
+    use marsad_extract::events::Modality as M;
+    match m {
+        M::Asserted => Modality::Asserted,
+        M::Negated => Modality::Negated,
+        M::Refused => Modality::Refused,
+        M::Demanded => Modality::Demanded,
+        M::Expected => Modality::Expected,
+        M::Conditional => Modality::Conditional,
+        M::Future => Modality::Future,
+        M::Possible => Modality::Possible,
+    }
+}
+
+/// The learned event detector embedded in the binary, unless
+/// `MARSAD_EVENTS=rules` asks for the rules alone. A corrupt embedded model
+/// is a build defect: it is reported once and the rules decide.
+pub fn event_model() -> Option<&'static marsad_extract::model::EventModel> {
+    static M: std::sync::OnceLock<Option<&'static marsad_extract::model::EventModel>> =
+        std::sync::OnceLock::new();
+    *M.get_or_init(|| {
+        if std::env::var("MARSAD_EVENTS").is_ok_and(|v| v == "rules") {
+            return None;
+        }
+        match marsad_extract::model::EventModel::builtin() {
+            Ok(m) => Some(m),
+            Err(e) => {
+                eprintln!("marsad: {e}; events are decided by the rules alone");
+                None
+            }
+        }
+    })
+}
+
 fn analyze_one(
     d: RawDoc,
     cleaned: MappedText,
@@ -217,6 +252,7 @@ fn analyze_one(
             &found,
             &dates,
             published.as_deref(),
+            event_model(),
         );
         let quotes = marsad_extract::quotes::find_quotes(
             marsad_extract::quotes::Cues::builtin(),
@@ -265,15 +301,13 @@ fn analyze_one(
                     start: s.start,
                     end: s.end,
                     trigger: text[e.trigger.clone()].to_string(),
-                    modality: match e.modality {
-                        marsad_extract::events::Modality::Asserted => Modality::Asserted,
-                        marsad_extract::events::Modality::Negated => Modality::Negated,
-                        marsad_extract::events::Modality::Future => Modality::Future,
-                        marsad_extract::events::Modality::Possible => Modality::Possible,
-                    },
+                    modality: doc_modality(e.modality),
                     date: e.date.clone(),
                     location: e.location.clone(),
                     rule: e.rule.clone(),
+                    actor_text: e.actor_text.clone().map(|r| text[r].to_string()),
+                    confidence: Some((e.confidence * 1000.0).round() / 1000.0),
+                    decided_by: Some(e.decided_by.to_string()),
                 }
             })
             .collect();

@@ -224,6 +224,7 @@ fn bench_one(
                 &found,
                 &dates,
                 Some("2015-01-01"),
+                crate::analyze::event_model(),
             );
             let t10 = Instant::now();
             let quotes = marsad_extract::quotes::find_quotes(

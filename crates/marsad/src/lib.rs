@@ -12,3 +12,4 @@ pub mod ner;
 pub mod queries;
 pub mod search;
 pub mod stories;
+pub mod train_events;

@@ -132,6 +132,36 @@ enum Command {
         #[arg(long, value_name = "K")]
         cv: Option<usize>,
     },
+    /// Train the learned event detector on the OEDA Arabic event gold
+    /// standard (development half) and the team-written sentences, and write
+    /// the model; `--cv K` reports document-grouped cross-validated scores.
+    TrainEvents {
+        /// Folder with assault_gsr.csv, protest_gsr.csv and their *_spans.json.
+        #[arg(long, default_value = "../shared/data/arabic_event_gsr")]
+        gsr: PathBuf,
+        /// Folder of team-written labelled sentences (*.tsv).
+        #[arg(long, default_value = "data/extract/event-sentences")]
+        sentences: PathBuf,
+        /// Where to write the model.
+        #[arg(long, default_value = "data/models/events.bin")]
+        out: PathBuf,
+        #[arg(long, default_value_t = 12)]
+        epochs: usize,
+        /// AdaGrad learning rate.
+        #[arg(long, default_value_t = 0.2)]
+        rate: f32,
+        /// L2 penalty per example.
+        #[arg(long, default_value_t = 1e-6)]
+        l2: f32,
+        /// Hashed feature space: 2^bits weights.
+        #[arg(long, default_value_t = 18)]
+        bits: u32,
+        #[arg(long, default_value_t = 2015)]
+        seed: u64,
+        /// Cross-validate with K folds grouped by document; writes no model.
+        #[arg(long, value_name = "K")]
+        cv: Option<usize>,
+    },
     /// Measure text-layer throughput (per core) on SaudiNewsNet zips.
     Bench {
         /// Directory holding the SaudiNewsNet *.zip files.
@@ -1172,6 +1202,118 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 out.display(),
                 t.features(),
                 bytes.len(),
+                started.elapsed().as_secs_f64()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::TrainEvents {
+            gsr,
+            sentences,
+            out,
+            epochs,
+            rate,
+            l2,
+            bits,
+            seed,
+            cv,
+        } => {
+            if !(8..=24).contains(&bits) {
+                return Err(user("--bits must be in 8..=24"));
+            }
+            use marsad::train_events as te;
+            let mut data: Vec<te::Sentence> = Vec::new();
+            let mut spans = std::collections::HashMap::new();
+            if gsr.is_dir() {
+                for t in ["assault", "protest"] {
+                    let f = gsr.join(format!("{t}_gsr.csv"));
+                    let name = f.display().to_string();
+                    let text = read_text_file(&name)?;
+                    data.extend(te::read_gsr_csv(&name, &text).map_err(user)?);
+                    let f = gsr.join(format!("{t}_spans.json"));
+                    if f.is_file() {
+                        let name = f.display().to_string();
+                        let text = read_text_file(&name)?;
+                        spans.extend(te::read_gsr_spans(&name, &text).map_err(user)?);
+                    }
+                }
+            } else {
+                eprintln!(
+                    "{}: not found; training on the team-written sentences only (the committed model also uses the GSR)",
+                    gsr.display()
+                );
+            }
+            let mut files: Vec<PathBuf> = std::fs::read_dir(&sentences)
+                .map_err(|e| user(format!("{}: {e}", sentences.display())))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == "tsv"))
+                .collect();
+            files.sort();
+            for f in &files {
+                let name = f.display().to_string();
+                let text = read_text_file(&name)?;
+                data.extend(te::read_written(&name, &text).map_err(user)?);
+            }
+            if data.is_empty() {
+                return Err(user("no training sentences"));
+            }
+            let rec = recognizer(true)?;
+            let started = std::time::Instant::now();
+            let analysed = te::analyse(&rec, &data);
+            let counts = te::example_counts(&data, &analysed);
+            if let Ok(f) = std::env::var("MARSAD_DEBUG_MISSES") {
+                let mut o = String::new();
+                for (s, a) in data.iter().zip(&analysed) {
+                    if let te::Gold::Gsr {
+                        kind, yes: true, ..
+                    } = s.gold
+                    {
+                        let t = marsad_extract::events::TYPES[kind].0;
+                        if !a.candidates.iter().any(|c| c.event.kind == t) {
+                            o.push_str(&format!("{t}\t{}\t{}\n", s.id, s.text));
+                        }
+                    }
+                }
+                std::fs::write(f, o)?;
+            }
+            eprintln!(
+                "{} sentences ({} files + GSR), candidates analysed in {:.1} s; examples (positive/negative) per type: {}",
+                data.len(),
+                files.len(),
+                started.elapsed().as_secs_f64(),
+                counts
+                    .iter()
+                    .map(|(t, (p, n))| format!("{t} {p}/{n}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+            let opts = marsad_extract::model::TrainOptions {
+                bits,
+                epochs,
+                rate,
+                l2,
+                seed,
+            };
+            if let Some(k) = cv {
+                if k < 2 {
+                    return Err(user("--cv K needs K >= 2"));
+                }
+                let rep = te::cross_validate(&data, &analysed, &spans, k, &opts);
+                print!("{}", te::render(&rep, k));
+                return Ok(ExitCode::SUCCESS);
+            }
+            let m = te::train_final(&data, &analysed, 5, &opts);
+            let bytes = m.to_bytes();
+            std::fs::write(&out, &bytes).with_context(|| format!("writing {}", out.display()))?;
+            eprintln!(
+                "wrote {} ({} bytes; thresholds {}) in {:.1} s",
+                out.display(),
+                bytes.len(),
+                marsad_extract::events::TYPES
+                    .iter()
+                    .zip(m.thresholds)
+                    .map(|((t, _), x)| format!("{t} {x:.2}"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
                 started.elapsed().as_secs_f64()
             );
             Ok(ExitCode::SUCCESS)

@@ -1,0 +1,184 @@
+//! Context cues for events (`data/extract/event-cues.tsv`): words that mark
+//! a domain (markets, sports, …), an incident (casualties, a crowd, a time),
+//! a framing (background, condemnation, investigation) or a modality
+//! (negation, refusal, demand, expectation, condition, future, possibility).
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use marsad_text::data::{lines, DataError};
+use marsad_text::matchform::match_form;
+
+pub const CUES_TSV: (&str, &str) = (
+    "data/extract/event-cues.tsv",
+    include_str!("../../../data/extract/event-cues.tsv"),
+);
+
+/// Cue classes, in bit order.
+pub const CLASSES: [&str; 24] = [
+    "market",
+    "sports",
+    "culture",
+    "health",
+    "services",
+    "casualty",
+    "crowd",
+    "time",
+    "weapon",
+    "background",
+    "condemn",
+    "investigate",
+    "claim",
+    "report",
+    "question",
+    "negation",
+    "refusal",
+    "allegation",
+    "demand",
+    "expectation",
+    "condition",
+    "future",
+    "possible",
+    "unnamed",
+];
+
+/// Bit of a class name.
+pub fn class_bit(name: &str) -> Option<u32> {
+    CLASSES.iter().position(|c| *c == name).map(|i| 1u32 << i)
+}
+
+/// Bit of a class, for a class that must exist (a typo is a build defect
+/// caught by the tests).
+pub fn bit(name: &str) -> u32 {
+    class_bit(name).unwrap_or(0)
+}
+
+/// The cue lexicon.
+#[derive(Debug, Default)]
+pub struct Cues {
+    exact: HashMap<String, u32>,
+    prefix: Vec<(String, u32)>,
+}
+
+impl Cues {
+    pub fn builtin() -> &'static Cues {
+        static C: OnceLock<Cues> = OnceLock::new();
+        C.get_or_init(|| {
+            Cues::parse(CUES_TSV.0, CUES_TSV.1)
+                .unwrap_or_else(|e| panic!("built-in event cues are invalid (a build defect): {e}"))
+        })
+    }
+
+    /// Parse and validate; errors name file and line.
+    pub fn parse(file: &str, text: &str) -> Result<Cues, DataError> {
+        let err = |line: usize, message: String| DataError {
+            file: file.to_string(),
+            line,
+            message,
+        };
+        let mut out = Cues::default();
+        let mut header = false;
+        for (line, l) in lines(text) {
+            let c: Vec<&str> = l.split('\t').map(str::trim).collect();
+            if !header {
+                if c != ["form", "class"] {
+                    return Err(err(line, "expected the header `form class`".into()));
+                }
+                header = true;
+                continue;
+            }
+            if c.len() != 2 || c[0].is_empty() {
+                return Err(err(
+                    line,
+                    format!("expected 2 tab-separated columns, found {}", c.len()),
+                ));
+            }
+            let Some(b) = class_bit(c[1]) else {
+                return Err(err(
+                    line,
+                    format!("unknown class {:?} (known: {})", c[1], CLASSES.join(" ")),
+                ));
+            };
+            match c[0].strip_suffix('*') {
+                Some(p) => {
+                    let p = match_form(p);
+                    if p.chars().count() < 2 {
+                        return Err(err(line, format!("prefix {p:?} is too short")));
+                    }
+                    out.prefix.push((p, b));
+                }
+                None => {
+                    let f = match_form(c[0]);
+                    if f.contains(' ') {
+                        return Err(err(line, format!("{f:?}: one word per cue")));
+                    }
+                    *out.exact.entry(f).or_default() |= b;
+                }
+            }
+        }
+        if !header {
+            return Err(err(1, "empty cue file (no header)".into()));
+        }
+        Ok(out)
+    }
+
+    /// Classes (bits) of a word given its forms (match form, without
+    /// proclitics, without the article).
+    pub fn classes<S: AsRef<str>>(&self, forms: &[S]) -> u32 {
+        let mut bits = 0;
+        for f in forms {
+            let f = f.as_ref();
+            if let Some(&b) = self.exact.get(f) {
+                bits |= b;
+            }
+            for (p, b) in &self.prefix {
+                if f.starts_with(p.as_str()) {
+                    bits |= b;
+                }
+            }
+        }
+        bits
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_cues_load_and_classify() {
+        let c = Cues::builtin();
+        let cases = [
+            ("اسهم", "market"),
+            ("مباراه", "sports"),
+            ("قتلي", "casualty"),
+            ("متظاهرين", "crowd"),
+            ("طالبت", "demand"),
+            ("استنكرت", "condemn"),
+            ("يتوقع", "expectation"),
+        ];
+        for (w, class) in cases {
+            assert_ne!(c.classes(&[w]) & bit(class), 0, "{w} {class}");
+        }
+        assert_eq!(c.classes(&["قصفت"]), 0);
+        // A word in two classes (a student / demanded).
+        assert_ne!(c.classes(&["طالب"]) & bit("services"), 0);
+        assert_ne!(c.classes(&["طالب"]) & bit("demand"), 0);
+    }
+
+    #[test]
+    fn errors_name_the_line() {
+        let cases = [
+            ("form\tclass\nقتل\tnope\n", 2, "unknown class"),
+            ("form\tclass\nقتل\n", 2, "2 tab-separated"),
+            ("x\ty\n", 1, "header"),
+            ("form\tclass\nق*\tmarket\n", 2, "too short"),
+            ("# only a comment\n", 1, "empty"),
+        ];
+        for (t, line, msg) in cases {
+            let e = Cues::parse("c.tsv", t).unwrap_err();
+            assert_eq!(e.line, line, "{t}");
+            assert!(e.message.contains(msg), "{}", e.message);
+        }
+    }
+}

@@ -1,0 +1,859 @@
+//! `marsad train-events`: train the learned event detector
+//! (`marsad_extract::model`) on the OEDA Arabic event gold standard (the
+//! development half: ASSAULT and PROTEST) and the team-written sentences of
+//! `data/extract/event-sentences/*.tsv` (all 16 types, hard negatives), and
+//! cross-validate it grouped by source document.
+//!
+//! Every sentence is analysed alone (text layer, recogniser, dates) and its
+//! trigger candidates (`events::find_candidates`) become examples: a
+//! candidate of type T is positive when the sentence is labelled with T.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::Path;
+
+use rayon::prelude::*;
+
+use marsad_extract::events::{find_candidates, Candidate, Patterns, TYPES};
+use marsad_extract::model::{
+    best_threshold, hash_parts, news_copy, train, type_index, EventModel, Example, TrainOptions,
+};
+use marsad_recognize::Recognizer;
+use marsad_text::matchform::match_form;
+use marsad_text::{process, Options};
+
+/// Where a training sentence comes from and what it is labelled with.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Gold {
+    /// A GSR sentence: its type (ASSAULT or PROTEST) and whether every
+    /// annotator accepted it.
+    Gsr {
+        kind: usize,
+        yes: bool,
+        /// `difficult no`: rejected with a dissenting accept (trained with
+        /// a lower weight, scored as negative).
+        difficult: bool,
+    },
+    /// A team-written sentence: the types it reports (any modality), with
+    /// the modality, actor and recipient text of each.
+    Written { events: Vec<WrittenEvent> },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct WrittenEvent {
+    pub kind: usize,
+    pub modality: String,
+    pub actor: Option<String>,
+    pub recipient: Option<String>,
+}
+
+/// One labelled sentence.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sentence {
+    /// Source document (GSR) or scenario (written): folds never split one.
+    pub group: String,
+    pub id: String,
+    pub text: String,
+    pub gold: Gold,
+}
+
+/// Gold actor / target token lists of a GSR span record.
+#[derive(Debug, Clone, Default)]
+pub struct SpanGold {
+    pub actors: Vec<Vec<String>>,
+    pub targets: Vec<Vec<String>>,
+}
+
+/// Parse RFC 4180 CSV (quoted fields with commas, quotes and newlines).
+/// Returns rows with the 1-based line each starts on.
+pub fn parse_csv(file: &str, text: &str) -> Result<Vec<(usize, Vec<String>)>, String> {
+    let mut rows = Vec::new();
+    let mut row: Vec<String> = Vec::new();
+    let mut field = String::new();
+    let mut quoted = false;
+    let mut line = 1usize;
+    let mut row_line = 1usize;
+    let mut at_field_start = true;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if quoted {
+            match c {
+                '"' if chars.peek() == Some(&'"') => {
+                    chars.next();
+                    field.push('"');
+                }
+                '"' => quoted = false,
+                '\n' => {
+                    line += 1;
+                    field.push(c);
+                }
+                _ => field.push(c),
+            }
+            continue;
+        }
+        match c {
+            '"' if at_field_start => {
+                quoted = true;
+                at_field_start = false;
+            }
+            ',' => {
+                row.push(std::mem::take(&mut field));
+                at_field_start = true;
+            }
+            '\r' => {}
+            '\n' => {
+                row.push(std::mem::take(&mut field));
+                if !(row.len() == 1 && row[0].is_empty()) {
+                    rows.push((row_line, std::mem::take(&mut row)));
+                }
+                row.clear();
+                line += 1;
+                row_line = line;
+                at_field_start = true;
+            }
+            _ => {
+                field.push(c);
+                at_field_start = false;
+            }
+        }
+    }
+    if quoted {
+        return Err(format!(
+            "{file}:{row_line}: unterminated quoted field (truncated file?)"
+        ));
+    }
+    if !field.is_empty() || !row.is_empty() {
+        row.push(field);
+        rows.push((row_line, row));
+    }
+    Ok(rows)
+}
+
+/// The GSR sentences of one `*_gsr.csv` file (ambiguous rows left out).
+pub fn read_gsr_csv(file: &str, text: &str) -> Result<Vec<Sentence>, String> {
+    let rows = parse_csv(file, text)?;
+    let Some((_, header)) = rows.first() else {
+        return Err(format!("{file}:1: empty file"));
+    };
+    let col = |name: &str| {
+        header
+            .iter()
+            .position(|h| h.trim() == name)
+            .ok_or_else(|| format!("{file}:1: no column {name:?}"))
+    };
+    let (ci, ct, ck, cl) = (col("id")?, col("text")?, col("event_type")?, col("label")?);
+    let mut out = Vec::new();
+    for (line, r) in &rows[1..] {
+        let get = |c: usize| {
+            r.get(c).map(|s| s.trim()).ok_or_else(|| {
+                format!(
+                    "{file}:{line}: expected {} columns, found {}",
+                    header.len(),
+                    r.len()
+                )
+            })
+        };
+        let (id, text, kind, label) = (get(ci)?, get(ct)?, get(ck)?, get(cl)?);
+        let kind = type_index(kind)
+            .ok_or_else(|| format!("{file}:{line}: unknown event type {kind:?}"))?;
+        let difficult = label == "difficult no";
+        let yes = match label {
+            "yes" => true,
+            "easy no" | "difficult no" => false,
+            "ambiguous" => continue,
+            o => return Err(format!("{file}:{line}: unknown label {o:?}")),
+        };
+        let group = id.rsplit_once('-').map_or(id, |(d, _)| d);
+        out.push(Sentence {
+            group: format!("gsr:{group}"),
+            id: id.to_string(),
+            text: text.to_string(),
+            gold: Gold::Gsr {
+                kind,
+                yes,
+                difficult,
+            },
+        });
+    }
+    Ok(out)
+}
+
+/// Span records of a GSR `*_spans.json` file by sentence id.
+pub fn read_gsr_spans(file: &str, text: &str) -> Result<HashMap<String, SpanGold>, String> {
+    let v: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| format!("{file}:{}: {e}", e.line()))?;
+    let arr = v
+        .as_array()
+        .ok_or_else(|| format!("{file}:1: expected a JSON array"))?;
+    let mut out: HashMap<String, SpanGold> = HashMap::new();
+    let words = |x: &serde_json::Value| -> Vec<String> {
+        x.as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|w| w.as_str())
+                    .map(match_form)
+                    .filter(|w| !w.is_empty())
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    for r in arr {
+        let Some(id) = r.get("source").and_then(|s| s.as_str()) else {
+            continue;
+        };
+        let e = out.entry(id.to_string()).or_default();
+        for sp in r
+            .get("spans")
+            .and_then(|s| s.as_array())
+            .into_iter()
+            .flatten()
+        {
+            if let Some(a) = sp.get("source_actor") {
+                e.actors.push(words(a));
+            }
+            if let Some(t) = sp.get("target_actor") {
+                e.targets.push(words(t));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Team-written sentences of one TSV file (`id group type modality actor
+/// recipient sentence`); rows with the same sentence are one sentence.
+pub fn read_written(file: &str, text: &str) -> Result<Vec<Sentence>, String> {
+    const HEADER: [&str; 7] = [
+        "id",
+        "group",
+        "type",
+        "modality",
+        "actor",
+        "recipient",
+        "sentence",
+    ];
+    let stem = Path::new(file)
+        .file_stem()
+        .map_or("x".to_string(), |s| s.to_string_lossy().to_string());
+    let mut out: Vec<Sentence> = Vec::new();
+    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut ids = HashSet::new();
+    let mut header = false;
+    for (i, raw) in text.lines().enumerate() {
+        let line = i + 1;
+        let l = raw.trim_end_matches('\r');
+        if l.trim().is_empty() || l.starts_with('#') {
+            continue;
+        }
+        let c: Vec<&str> = l.split('\t').map(str::trim).collect();
+        if !header {
+            if c != HEADER {
+                return Err(format!(
+                    "{file}:{line}: expected the header `{}`",
+                    HEADER.join(" ")
+                ));
+            }
+            header = true;
+            continue;
+        }
+        if c.len() != 7 {
+            return Err(format!(
+                "{file}:{line}: expected 7 tab-separated columns, found {}",
+                c.len()
+            ));
+        }
+        if !ids.insert(c[0]) {
+            return Err(format!("{file}:{line}: duplicate id {:?}", c[0]));
+        }
+        let sentence = c[6];
+        if sentence.is_empty() {
+            return Err(format!("{file}:{line}: empty sentence"));
+        }
+        let opt = |x: &str| (x != "-" && !x.is_empty()).then(|| x.to_string());
+        for (name, v) in [("actor", c[4]), ("recipient", c[5])] {
+            if let Some(v) = opt(v) {
+                if !sentence.contains(&v) {
+                    return Err(format!(
+                        "{file}:{line}: {name} {v:?} does not occur in the sentence"
+                    ));
+                }
+            }
+        }
+        let ev = if c[2] == "NONE" {
+            None
+        } else {
+            let kind = type_index(c[2])
+                .ok_or_else(|| format!("{file}:{line}: unknown type {:?}", c[2]))?;
+            if marsad_extract::events::Modality::parse(c[3]).is_none() {
+                return Err(format!("{file}:{line}: unknown modality {:?}", c[3]));
+            }
+            Some(WrittenEvent {
+                kind,
+                modality: c[3].to_string(),
+                actor: opt(c[4]),
+                recipient: opt(c[5]),
+            })
+        };
+        let k = match index.get(sentence) {
+            Some(&k) => k,
+            None => {
+                index.insert(sentence.to_string(), out.len());
+                out.push(Sentence {
+                    group: format!("w:{stem}:{}", c[1]),
+                    id: format!("{stem}:{}", c[0]),
+                    text: sentence.to_string(),
+                    gold: Gold::Written { events: Vec::new() },
+                });
+                out.len() - 1
+            }
+        };
+        if let (Some(ev), Gold::Written { events }) = (ev, &mut out[k].gold) {
+            events.push(ev);
+        }
+    }
+    if !header {
+        return Err(format!("{file}:1: no header"));
+    }
+    Ok(out)
+}
+
+/// A sentence analysed: its candidates and the match forms of its text
+/// (to score attribution against GSR span tokens).
+pub struct Analysed {
+    pub candidates: Vec<Candidate>,
+    /// For each candidate: match forms of the actor and recipient words.
+    pub actor_words: Vec<(Vec<String>, Vec<String>)>,
+}
+
+/// Analyse every sentence alone (in parallel; results in input order).
+pub fn analyse(rec: &Recognizer, sentences: &[Sentence]) -> Vec<Analysed> {
+    let patterns = Patterns::builtin();
+    sentences
+        .par_iter()
+        .map(|s| {
+            let p = process(&s.text, &Options::default(), None);
+            let text = p.text.text();
+            let found = rec.recognize(text, &p.tokens, None);
+            let dates = marsad_extract::dates::find_dates(text, &p.tokens, None);
+            let candidates = find_candidates(patterns, text, &p.tokens, &found, &dates, None);
+            let words = |r: &Option<std::ops::Range<usize>>| -> Vec<String> {
+                r.as_ref()
+                    .map(|r| text[r.clone()].split_whitespace().map(match_form).collect())
+                    .unwrap_or_default()
+            };
+            let actor_words = candidates
+                .iter()
+                .map(|c| {
+                    let a = c.event.actor_span.clone().or(c.event.actor_text.clone());
+                    (words(&a), words(&c.event.recipient_span))
+                })
+                .collect();
+            Analysed {
+                candidates,
+                actor_words,
+            }
+        })
+        .collect()
+}
+
+/// Whether a candidate of type `kind` is positive for the sentence's gold
+/// (`None`: the sentence says nothing about that type).
+fn label(gold: &Gold, kind: usize) -> Option<bool> {
+    match gold {
+        Gold::Gsr { kind: k, yes, .. } => (*k == kind).then_some(*yes),
+        Gold::Written { events } => Some(events.iter().any(|e| e.kind == kind)),
+    }
+}
+
+fn examples_of(
+    sentences: &[Sentence],
+    analysed: &[Analysed],
+    which: &[usize],
+    bits: u32,
+) -> Vec<Example> {
+    let mask = (1u64 << bits) - 1;
+    let mut out = Vec::new();
+    for &i in which {
+        for c in &analysed[i].candidates {
+            let Some(kind) = type_index(&c.event.kind) else {
+                continue;
+            };
+            let Some(y) = label(&sentences[i].gold, kind) else {
+                continue;
+            };
+            let news = matches!(sentences[i].gold, Gold::Gsr { .. });
+            let mut buckets: Vec<u32> = c.features.iter().map(|&h| (h & mask) as u32).collect();
+            if news {
+                buckets.extend(
+                    c.features
+                        .iter()
+                        .map(|&h| (news_copy(h, kind) & mask) as u32),
+                );
+            }
+            let weight = match sentences[i].gold {
+                Gold::Gsr {
+                    difficult: true, ..
+                } => difficult_weight(),
+                _ => 1.0,
+            };
+            out.push(Example {
+                buckets,
+                kind,
+                label: y,
+                weight,
+            });
+        }
+    }
+    out
+}
+
+fn difficult_weight() -> f32 {
+    std::env::var("MARSAD_DW")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1.0)
+}
+
+/// Fold of a group (stable across runs and platforms).
+fn fold_of(group: &str, k: usize, seed: u64) -> usize {
+    (hash_parts(&[group, &seed.to_string()]) % k as u64) as usize
+}
+
+/// Out-of-fold probabilities of every candidate (`[sentence][candidate]`),
+/// with `k` folds grouped by `group`.
+fn out_of_fold(
+    sentences: &[Sentence],
+    analysed: &[Analysed],
+    which: &[usize],
+    k: usize,
+    opts: &TrainOptions,
+) -> HashMap<usize, Vec<f32>> {
+    let mut out: HashMap<usize, Vec<f32>> = HashMap::new();
+    for f in 0..k {
+        let (test, train_idx): (Vec<usize>, Vec<usize>) = which
+            .iter()
+            .partition(|&&i| fold_of(&sentences[i].group, k, opts.seed) == f);
+        let m = train(
+            &examples_of(sentences, analysed, &train_idx, opts.bits),
+            opts,
+        );
+        for i in test {
+            let probs = analysed[i]
+                .candidates
+                .iter()
+                .map(|c| m.prob(&m.buckets(&c.features, &c.event.kind)))
+                .collect();
+            out.insert(i, probs);
+        }
+    }
+    out
+}
+
+/// Thresholds per type from out-of-fold probabilities: per type, the
+/// threshold that maximises sentence-level F1 (a sentence reports the type
+/// when its most probable candidate of that type passes), over the
+/// sentences labelled for that type; types with fewer than 20 positive
+/// sentences keep 0.5.
+fn thresholds(
+    sentences: &[Sentence],
+    analysed: &[Analysed],
+    probs: &HashMap<usize, Vec<f32>>,
+) -> [f32; 16] {
+    let mut scored: Vec<Vec<(f32, bool)>> = vec![Vec::new(); 16];
+    let mut news: Vec<Vec<(f32, bool)>> = vec![Vec::new(); 16];
+    let mut keys: Vec<&usize> = probs.keys().collect();
+    keys.sort();
+    for &i in keys {
+        for kind in 0..16 {
+            let Some(y) = label(&sentences[i].gold, kind) else {
+                continue;
+            };
+            let best = analysed[i]
+                .candidates
+                .iter()
+                .zip(&probs[&i])
+                .filter(|(c, _)| type_index(&c.event.kind) == Some(kind))
+                .map(|(_, &p)| p)
+                .fold(0f32, f32::max);
+            scored[kind].push((best, y));
+            if matches!(sentences[i].gold, Gold::Gsr { .. }) {
+                news[kind].push((best, y));
+            }
+        }
+    }
+    let mut t = [0.5f32; 16];
+    for k in 0..16 {
+        // News (GSR) sentences decide when there are enough of them.
+        let s = if news[k].iter().filter(|x| x.1).count() >= 20 {
+            &news[k]
+        } else {
+            &scored[k]
+        };
+        if s.iter().filter(|x| x.1).count() >= 20 {
+            t[k] = best_threshold(s);
+        }
+    }
+    t
+}
+
+/// Precision/recall counts.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Prf {
+    pub tp: usize,
+    pub fp: usize,
+    pub fn_: usize,
+}
+
+impl Prf {
+    pub fn add(&mut self, pred: bool, gold: bool) {
+        match (pred, gold) {
+            (true, true) => self.tp += 1,
+            (true, false) => self.fp += 1,
+            (false, true) => self.fn_ += 1,
+            _ => {}
+        }
+    }
+    pub fn p(&self) -> f64 {
+        ratio(self.tp, self.tp + self.fp)
+    }
+    pub fn r(&self) -> f64 {
+        ratio(self.tp, self.tp + self.fn_)
+    }
+    pub fn f1(&self) -> f64 {
+        ratio(2 * self.tp, 2 * self.tp + self.fp + self.fn_)
+    }
+}
+
+fn ratio(a: usize, b: usize) -> f64 {
+    if b == 0 {
+        0.0
+    } else {
+        a as f64 / b as f64
+    }
+}
+
+/// Cross-validation results.
+#[derive(Debug, Default)]
+pub struct CvReport {
+    /// GSR sentence detection per type name: (model, rules alone, candidate
+    /// generator).
+    pub gsr: BTreeMap<String, (Prf, Prf, Prf)>,
+    /// Written sentences, sentence-level detection per type: (model, rules).
+    pub written: BTreeMap<String, (Prf, Prf)>,
+    /// GSR attribution over detected `yes` sentences with span records:
+    /// (with an actor, actor right, with a recipient, recipient right, scored).
+    pub attribution: BTreeMap<String, [usize; 5]>,
+}
+
+/// Whether any word of `ours` is one of the gold span's words.
+fn overlaps(ours: &[String], gold: &[Vec<String>]) -> bool {
+    gold.iter().any(|g| {
+        ours.iter().any(|w| {
+            g.iter()
+                .any(|x| x == w || x.ends_with(w.as_str()) && w.chars().count() >= 3)
+        })
+    })
+}
+
+/// Grouped K-fold cross-validation with thresholds chosen inside each
+/// training part (nested 3-fold), so that the reported figures never see
+/// their own labels.
+pub fn cross_validate(
+    sentences: &[Sentence],
+    analysed: &[Analysed],
+    spans: &HashMap<String, SpanGold>,
+    k: usize,
+    opts: &TrainOptions,
+) -> CvReport {
+    let all: Vec<usize> = (0..sentences.len()).collect();
+    let mut rep = CvReport::default();
+    for f in 0..k {
+        let (test, train_idx): (Vec<usize>, Vec<usize>) = all
+            .iter()
+            .partition(|&&i| fold_of(&sentences[i].group, k, opts.seed) == f);
+        let inner = out_of_fold(sentences, analysed, &train_idx, 3, opts);
+        let mut m = train(
+            &examples_of(sentences, analysed, &train_idx, opts.bits),
+            opts,
+        );
+        m.thresholds = thresholds(sentences, analysed, &inner);
+        eprintln!("fold {}/{k}: {} test sentences", f + 1, test.len());
+        for i in test {
+            let s = &sentences[i];
+            let a = &analysed[i];
+            let decided: Vec<bool> = a
+                .candidates
+                .iter()
+                .map(|c| {
+                    m.prob(&m.buckets(&c.features, &c.event.kind)) >= m.threshold(&c.event.kind)
+                })
+                .collect();
+            let has = |kind: usize, which: &dyn Fn(usize) -> bool| {
+                a.candidates
+                    .iter()
+                    .enumerate()
+                    .any(|(ci, c)| type_index(&c.event.kind) == Some(kind) && which(ci))
+            };
+            match &s.gold {
+                Gold::Gsr { kind, yes, .. } => {
+                    let name = TYPES[*kind].0.to_string();
+                    if std::env::var_os("MARSAD_DEBUG_CV").is_some() {
+                        let pred = has(*kind, &|ci| decided[ci]);
+                        if pred != *yes {
+                            let best = a
+                                .candidates
+                                .iter()
+                                .filter(|c| c.event.kind == name)
+                                .map(|c| {
+                                    format!(
+                                        "{}={:.2}",
+                                        c.event.rule,
+                                        m.prob(&m.buckets(&c.features, &c.event.kind))
+                                    )
+                                })
+                                .collect::<Vec<_>>()
+                                .join(",");
+                            eprintln!(
+                                "CV\t{name}\t{}\t{}\t{best}\t{}",
+                                if *yes { "FN" } else { "FP" },
+                                s.id,
+                                s.text
+                            );
+                        }
+                    }
+                    let e = rep.gsr.entry(name.clone()).or_default();
+                    e.0.add(has(*kind, &|ci| decided[ci]), *yes);
+                    e.1.add(
+                        has(*kind, &|ci| !a.candidates[ci].event.actor.is_empty()),
+                        *yes,
+                    );
+                    e.2.add(has(*kind, &|_| true), *yes);
+                    if *yes {
+                        if let Some(g) = spans.get(&s.id) {
+                            // The most confident accepted candidate of the type.
+                            if let Some(ci) = (0..a.candidates.len()).find(|&ci| {
+                                decided[ci]
+                                    && type_index(&a.candidates[ci].event.kind) == Some(*kind)
+                            }) {
+                                let (aw, rw) = &a.actor_words[ci];
+                                let t = rep.attribution.entry(name).or_default();
+                                t[4] += 1;
+                                if !aw.is_empty() {
+                                    t[0] += 1;
+                                    t[1] += usize::from(overlaps(aw, &g.actors));
+                                }
+                                if !rw.is_empty() {
+                                    t[2] += 1;
+                                    t[3] += usize::from(overlaps(rw, &g.targets));
+                                }
+                            }
+                        }
+                    }
+                }
+                Gold::Written { events } => {
+                    for (kind, (name, _)) in TYPES.iter().enumerate() {
+                        let gold = events.iter().any(|e| e.kind == kind);
+                        let e = rep.written.entry(name.to_string()).or_default();
+                        e.0.add(has(kind, &|ci| decided[ci]), gold);
+                        e.1.add(
+                            has(kind, &|ci| !a.candidates[ci].event.actor.is_empty()),
+                            gold,
+                        );
+                    }
+                }
+            }
+        }
+    }
+    rep
+}
+
+/// Train the model shipped in the binary: thresholds from `k`-fold
+/// out-of-fold probabilities, weights from all the data.
+pub fn train_final(
+    sentences: &[Sentence],
+    analysed: &[Analysed],
+    k: usize,
+    opts: &TrainOptions,
+) -> EventModel {
+    let all: Vec<usize> = (0..sentences.len()).collect();
+    let oof = out_of_fold(sentences, analysed, &all, k, opts);
+    let mut m = train(&examples_of(sentences, analysed, &all, opts.bits), opts);
+    m.thresholds = thresholds(sentences, analysed, &oof);
+    m
+}
+
+/// Count examples by type and label (for the training log).
+pub fn example_counts(
+    sentences: &[Sentence],
+    analysed: &[Analysed],
+) -> BTreeMap<String, (usize, usize)> {
+    let all: Vec<usize> = (0..sentences.len()).collect();
+    let mut out: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    for e in examples_of(sentences, analysed, &all, 8) {
+        let c = out.entry(TYPES[e.kind].0.to_string()).or_default();
+        if e.label {
+            c.0 += 1;
+        } else {
+            c.1 += 1;
+        }
+    }
+    out
+}
+
+/// The report as text.
+pub fn render(rep: &CvReport, k: usize) -> String {
+    use std::fmt::Write;
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "{k}-fold cross-validation grouped by source document (development figures)\n\nOEDA GSR development half, sentence detection (each sentence analysed alone):"
+    );
+    let _ = writeln!(
+        s,
+        "  {:<10} {:>22} {:>22} {:>22}",
+        "type", "model P/R/F1", "rules alone P/R/F1", "candidates P/R/F1"
+    );
+    let cell = |p: &Prf| format!("{:.3}/{:.3}/{:.3}", p.p(), p.r(), p.f1());
+    for (t, (m, r, c)) in &rep.gsr {
+        let _ = writeln!(
+            s,
+            "  {:<10} {:>22} {:>22} {:>22}",
+            t,
+            cell(m),
+            cell(r),
+            cell(c)
+        );
+    }
+    let _ = writeln!(s, "\nGSR attribution (detected `yes` sentences with span records; actor/recipient words overlap a gold span):");
+    for (t, a) in &rep.attribution {
+        let _ = writeln!(
+            s,
+            "  {:<10} events {:>4}  actor named {:>4}, right {:>4} ({:.3} of named, {:.3} of events)  recipient named {:>4}, right {:>4} ({:.3})",
+            t,
+            a[4],
+            a[0],
+            a[1],
+            ratio(a[1], a[0]),
+            ratio(a[1], a[4]),
+            a[2],
+            a[3],
+            ratio(a[3], a[2])
+        );
+    }
+    let _ = writeln!(
+        s,
+        "\nTeam-written sentences (data/extract/event-sentences), sentence detection per type:"
+    );
+    let _ = writeln!(
+        s,
+        "  {:<10} {:>6} {:>22} {:>22}",
+        "type", "gold", "model P/R/F1", "rules alone P/R/F1"
+    );
+    let (mut mt, mut rt) = (Prf::default(), Prf::default());
+    for (t, (m, r)) in &rep.written {
+        let _ = writeln!(
+            s,
+            "  {:<10} {:>6} {:>22} {:>22}",
+            t,
+            m.tp + m.fn_,
+            cell(m),
+            cell(r)
+        );
+        mt.tp += m.tp;
+        mt.fp += m.fp;
+        mt.fn_ += m.fn_;
+        rt.tp += r.tp;
+        rt.fp += r.fp;
+        rt.fn_ += r.fn_;
+    }
+    let _ = writeln!(
+        s,
+        "  {:<10} {:>6} {:>22} {:>22}",
+        "micro",
+        mt.tp + mt.fn_,
+        cell(&mt),
+        cell(&rt)
+    );
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_quotes_commas_and_newlines() {
+        let t = "a,b,c\n1,\"x, y\",\"he said \"\"no\"\"\"\n2,\"multi\nline\",z\n";
+        let rows = parse_csv("t.csv", t).unwrap();
+        assert_eq!(rows.len(), 3);
+        assert_eq!(rows[1].1, vec!["1", "x, y", "he said \"no\""]);
+        assert_eq!(rows[2].0, 4);
+        assert_eq!(rows[2].1[1], "multi\nline");
+        let e = parse_csv("t.csv", "a,b\n1,\"open").unwrap_err();
+        assert!(e.starts_with("t.csv:2:"), "{e}");
+    }
+
+    #[test]
+    fn gsr_rows_and_errors() {
+        let t = "accept,event_type,id,label,reject,text,total\n3,ASSAULT,DOC1-1,yes,0,قتل مسلحون جنديا,3\n0,ASSAULT,DOC1-2,ambiguous,1,نص,1\n0,ASSAULT,DOC2-1,easy no,3,نص آخر,3\n";
+        let s = read_gsr_csv("g.csv", t).unwrap();
+        assert_eq!(s.len(), 2);
+        assert_eq!(s[0].group, "gsr:DOC1");
+        assert!(matches!(s[0].gold, Gold::Gsr { yes: true, .. }));
+        let bad = "accept,event_type,id,label,reject,text,total\n3,BOMB,D-1,yes,0,x,3\n";
+        assert!(read_gsr_csv("g.csv", bad)
+            .unwrap_err()
+            .starts_with("g.csv:2:"));
+        let bad = "accept,event_type,id,label,reject,text,total\n3,ASSAULT,D-1,maybe,0,x,3\n";
+        assert!(read_gsr_csv("g.csv", bad)
+            .unwrap_err()
+            .contains("unknown label"));
+    }
+
+    #[test]
+    fn written_rows_group_by_sentence_and_validate() {
+        let h = "id\tgroup\ttype\tmodality\tactor\trecipient\tsentence\n";
+        let t = format!("{h}a1\tg1\tREQUEST\tasserted\tروسيا\tتركيا\tطالبت روسيا تركيا بالاعتذار\na2\tg1\tCONCEDE\tdemanded\tتركيا\tروسيا\tطالبت روسيا تركيا بالاعتذار\na3\tg2\tNONE\t-\t-\t-\tتراجعت الأسهم\n");
+        let s = read_written("d/x.tsv", &t).unwrap();
+        assert_eq!(s.len(), 2);
+        let Gold::Written { events } = &s[0].gold else {
+            panic!()
+        };
+        assert_eq!(events.len(), 2);
+        assert_eq!(s[1].gold, Gold::Written { events: vec![] });
+        let cases = [
+            (
+                format!("{h}a\tg\tBOMB\tasserted\t-\t-\tنص\n"),
+                "unknown type",
+            ),
+            (
+                format!("{h}a\tg\tASSAULT\tsure\t-\t-\tنص\n"),
+                "unknown modality",
+            ),
+            (
+                format!("{h}a\tg\tASSAULT\tasserted\tداعش\t-\tنص\n"),
+                "does not occur",
+            ),
+            (
+                format!("{h}a\tg\tASSAULT\tasserted\t-\t-\n"),
+                "7 tab-separated",
+            ),
+            (
+                format!("{h}a\tg\tNONE\t-\t-\t-\tنص\na\tg\tNONE\t-\t-\t-\tنص\n"),
+                "duplicate id",
+            ),
+            ("x\n".to_string(), "header"),
+        ];
+        for (t, want) in cases {
+            let e = read_written("x.tsv", &t).unwrap_err();
+            assert!(e.starts_with("x.tsv:") && e.contains(want), "{e} / {want}");
+        }
+    }
+
+    #[test]
+    fn folds_keep_groups_together() {
+        for g in ["gsr:A", "w:x:g1", "w:y:7"] {
+            let f = fold_of(g, 5, 2015);
+            assert!(f < 5);
+            assert_eq!(f, fold_of(g, 5, 2015));
+        }
+    }
+}

@@ -1,7 +1,9 @@
 //! Fuzz the knowledge-base, CoNLL, event-pattern and quote-cue parsers
-//! (arbitrary bytes as a data file), and entity recognition plus extraction
-//! (events, quotes, quantities, dates) on arbitrary bytes as an article, with
-//! the built-in knowledge base and model: no panic, every span valid.
+//! and the event-model reader (arbitrary bytes as a data or model file),
+//! and entity recognition plus extraction (events by the rules, by the
+//! learned model and as raw candidates; quotes, quantities, dates) on
+//! arbitrary bytes as an article, with the built-in knowledge base and
+//! models: no panic, every span valid, every confidence a probability.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -34,17 +36,61 @@ fuzz_target!(|data: &[u8]| {
     assert!(dates.iter().all(|d| ok(&d.span)));
     let qs = marsad_extract::quantities::find_quantities(text, &p.tokens);
     assert!(qs.iter().all(|q| ok(&q.span) && q.value.is_finite()));
-    let evs = marsad_extract::events::find_events(
-        marsad_extract::events::Patterns::builtin(),
-        rec.kb,
+    let patterns = marsad_extract::events::Patterns::builtin();
+    let ev_ok = |e: &marsad_extract::events::EventFound| {
+        ok(&e.span)
+            && ok(&e.trigger)
+            && e.span.start <= e.trigger.start
+            && e.trigger.end <= e.span.end
+            && [&e.actor_text, &e.actor_span, &e.recipient_span]
+                .into_iter()
+                .flatten()
+                .all(|r| ok(r))
+            && e.sentence < p.sentences.len()
+            && (0.0..=1.0).contains(&e.confidence)
+    };
+    let events = |model: Option<&marsad_extract::model::EventModel>, published: Option<&str>| {
+        marsad_extract::events::find_events(
+            patterns,
+            rec.kb,
+            text,
+            &p.tokens,
+            &p.sentences,
+            &found,
+            &dates,
+            published,
+            model,
+        )
+    };
+    // The rules alone: every event has a named actor.
+    let evs = events(None, Some("2015-11-24"));
+    assert!(evs.iter().all(|e| ev_ok(e) && !e.actor.is_empty()));
+    // The learned detector (it may keep events whose actor is unnamed).
+    let model = marsad_extract::model::EventModel::builtin().expect("built-in event model");
+    let evs = events(Some(model), None);
+    assert!(evs.iter().all(|e| ev_ok(e)));
+    // Every trigger candidate with its features (training).
+    let cands = marsad_extract::events::find_candidates(
+        patterns,
         text,
         &p.tokens,
-        &p.sentences,
         &found,
         &dates,
         Some("2015-11-24"),
     );
-    assert!(evs.iter().all(|e| ok(&e.span) && ok(&e.trigger) && !e.actor.is_empty()));
+    assert!(cands.iter().all(|c| ev_ok(&c.event)));
+    // Arbitrary bytes as a model file, as they are and behind the magic
+    // (so the header fields are explored): an error, never a panic; a
+    // model that loads must give sane events.
+    let mut behind_magic = b"MRSDEVT1".to_vec();
+    behind_magic.extend_from_slice(data);
+    for bytes in [data, &behind_magic[..]] {
+        if let Ok(m) = marsad_extract::model::EventModel::from_bytes("fuzz.bin", bytes) {
+            assert_eq!(m.weights.len(), 1 << m.bits);
+            let evs = events(Some(&m), Some("2015-11-24"));
+            assert!(evs.iter().all(|e| ev_ok(e)));
+        }
+    }
     let quotes = marsad_extract::quotes::find_quotes(marsad_extract::quotes::Cues::builtin(), text, &p.tokens, &found);
     assert!(quotes.iter().all(|q| ok(&q.span)));
 });

@@ -840,6 +840,9 @@ mod tests {
             date: None,
             location: None,
             rule: "t".into(),
+            actor_text: None,
+            confidence: None,
+            decided_by: None,
         });
         let evs = NetEvent::from_document(&d);
         assert_eq!(evs.len(), 1);
@@ -849,6 +852,54 @@ mod tests {
             net.edge("country:EGY", "country:SAU").unwrap().score_sum,
             4.0
         );
+    }
+
+    #[test]
+    fn unknown_actors_make_no_edges() {
+        use Modality::*;
+        // (events, edges expected)
+        type Edges = Vec<(&'static str, &'static str)>;
+        let cases: Vec<(Vec<NetEvent>, Edges)> = vec![
+            (
+                vec![ev("d1", &[], &["country:RUS"], "ASSAULT", None, Asserted)],
+                vec![],
+            ),
+            (
+                vec![
+                    ev("d1", &[], &["country:RUS"], "ASSAULT", None, Asserted),
+                    ev("d1", &[""], &["country:SYR"], "ASSAULT", None, Asserted),
+                    ev(
+                        "d1",
+                        &["country:TUR"],
+                        &["country:RUS"],
+                        "ACCUSE",
+                        None,
+                        Asserted,
+                    ),
+                ],
+                vec![("country:TUR", "country:RUS")],
+            ),
+            (vec![ev("d2", &[], &[], "PROTEST", None, Asserted)], vec![]),
+        ];
+        for (events, want) in cases {
+            let net = Network::build(&events);
+            let edges: Vec<(&str, &str)> = net
+                .edges
+                .iter()
+                .map(|e| (e.source.as_str(), e.target.as_str()))
+                .collect();
+            assert_eq!(edges, want, "{events:?}");
+            assert!(net.nodes.iter().all(|n| !n.id.is_empty()));
+            // The recipient is still a node (it was attacked), with no edge.
+            if let Some(rus) = net.node("country:RUS") {
+                assert!(rus.as_recipient >= 1);
+            }
+            // Neither exporter invents an edge for them.
+            let graphml = to_graphml(&net, str::to_string);
+            assert_eq!(graphml.matches("<edge ").count(), want.len());
+            let gexf = to_gexf(&net, str::to_string);
+            assert_eq!(gexf.matches("<edge ").count(), want.len());
+        }
     }
 
     #[test]

@@ -574,6 +574,14 @@ pub fn find_events(
     scan(patterns, text, tokens, entities, dates, published, mode)
 }
 
+/// The rules' gate before the model: an event nobody is named for is an
+/// incident (material conflict: an attack, a protest, an arrest, a
+/// mobilisation); a statement, a meeting or an agreement needs its actor
+/// (named, or unnamed words such as `مسلحون`).
+pub fn gate(ev: &EventFound) -> bool {
+    !ev.actor.is_empty() || ev.actor_text.is_some() || ev.quad == 4
+}
+
 /// Every trigger candidate of a document with its features (for training
 /// and cross-validating the detector).
 pub fn find_candidates(
@@ -716,7 +724,15 @@ fn scan(
                     }
                 }
                 Mode::Model(m) => {
-                    let feats = candidate_features(p, i, i + n, text, tokens, &ments, &ev);
+                    // The rules' gate: an event nobody is named for is an
+                    // incident (material conflict: an attack, a protest, an
+                    // arrest); a statement, a meeting or an agreement needs
+                    // its actor.
+                    if !gate(&ev) {
+                        i += 1;
+                        continue;
+                    }
+                    let feats = candidate_features(p, i, i + n, text, tokens, &ments, &stops, &ev);
                     let prob = m.prob(&m.buckets(&feats, &ev.kind));
                     if prob < m.threshold(&ev.kind) {
                         i += 1;
@@ -726,7 +742,8 @@ fn scan(
                     ev.decided_by = "model";
                 }
                 Mode::Collect(out) => {
-                    let features = candidate_features(p, i, i + n, text, tokens, &ments, &ev);
+                    let features =
+                        candidate_features(p, i, i + n, text, tokens, &ments, &stops, &ev);
                     out.push(Candidate {
                         event: ev.clone(),
                         features,
@@ -1352,6 +1369,11 @@ fn modality_of(p: &Pattern, a: usize, text: &str, tokens: &[Token], stops: &[u32
 /// trigger's character n-grams, cue classes (domain, incident anchors,
 /// framing, modality) before and after it, and what the argument finder
 /// found. Conjoined with the PLOVER type where the meaning depends on it.
+/// Words on each side of a trigger that its features look at (a
+/// 5,000-word sentence costs no more than 81 words).
+const CTX: usize = 40;
+
+#[allow(clippy::too_many_arguments)]
 fn candidate_features(
     p: &Pattern,
     a: usize,
@@ -1359,17 +1381,10 @@ fn candidate_features(
     text: &str,
     tokens: &[Token],
     ments: &[Ment],
+    stops: &[u32],
     ev: &EventFound,
 ) -> Vec<u64> {
-    use crate::model::hash_parts as h0;
-    let abl = std::env::var("MARSAD_ABL").unwrap_or_default();
-    let h = |parts: &[&str]| -> u64 {
-        if abl.split(',').any(|x| x == parts[0]) {
-            0
-        } else {
-            h0(parts)
-        }
-    };
+    use crate::model::hash_parts as h;
     let t = p.kind.as_str();
     let sent = tokens[a].sentence;
     let mut f: Vec<u64> = Vec::with_capacity(400);
@@ -1398,15 +1413,84 @@ fn candidate_features(
     // The sentence's token range, bounded (a 5,000-word sentence costs no
     // more than 81 words).
     let mut s_lo = a;
-    while s_lo > 0 && tokens[s_lo - 1].sentence == sent && a - s_lo < 40 {
+    while s_lo > 0 && tokens[s_lo - 1].sentence == sent && a - s_lo < CTX {
         s_lo -= 1;
     }
     let mut s_hi = b;
-    while s_hi < tokens.len() && tokens[s_hi].sentence == sent && s_hi - b < 40 {
+    while s_hi < tokens.len() && tokens[s_hi].sentence == sent && s_hi - b < CTX {
         s_hi += 1;
     }
     if a - s_lo <= 2 {
         f.push(h(&["sentstart", t]));
+    }
+    // Where the trigger stands in its clause, and what introduces it: a
+    // main-clause predicate reports the event; one after `الذي`, `بعد`,
+    // `منذ`, `عندما` or a reporting verb's `أن` is background or hearsay.
+    let mut c_lo = a;
+    while c_lo > s_lo && !crosses(stops, c_lo - 1, a) && tokens[c_lo - 1].kind != TokenKind::Punct {
+        c_lo -= 1;
+    }
+    let cpos = match a - c_lo {
+        0 => "0",
+        1 | 2 => "1",
+        3..=5 => "3",
+        _ => "6",
+    };
+    f.push(h(&["cpos", cpos, t]));
+    for k in (a.saturating_sub(4).max(s_lo)..a).rev() {
+        let n = tokens[k].norm();
+        let bare = n
+            .strip_prefix('و')
+            .filter(|r| r.chars().count() >= 2)
+            .unwrap_or(n);
+        if matches!(
+            bare,
+            "الذي"
+                | "التي"
+                | "الذين"
+                | "ان"
+                | "انه"
+                | "انها"
+                | "عندما"
+                | "بعد"
+                | "قبل"
+                | "منذ"
+                | "اثر"
+                | "خلال"
+                | "لدي"
+                | "حين"
+                | "حينما"
+                | "اذ"
+                | "حيث"
+                | "كما"
+                | "مما"
+                | "ما"
+                | "بعدما"
+                | "لمنع"
+                | "ضد"
+                | "علي"
+                | "عن"
+                | "من"
+        ) {
+            f.push(h(&["pf", bare, t]));
+            break;
+        }
+    }
+    if p.pos == Pos::Verb {
+        let tense = match tokens[a].norm().chars().next() {
+            Some('ي' | 'ت' | 'ن') if !tokens[a].norm().starts_with("تم") => "impf",
+            _ => "perf",
+        };
+        f.push(h(&["tense", tense, t]));
+    }
+    // A year in the sentence (`في ديسمبر 2001`): often background.
+    if tokens[s_lo..s_hi].iter().any(|x| {
+        x.kind == TokenKind::Number && {
+            let d = x.norm();
+            d.len() == 4 && (d.starts_with("19") || d.starts_with("20"))
+        }
+    }) {
+        f.push(h(&["year", t]));
     }
     let forms: Vec<String> = (s_lo..s_hi)
         .map(|k| {

@@ -57,19 +57,6 @@ pub fn hash_parts(parts: &[&str]) -> u64 {
     h
 }
 
-/// The news-domain copy of a feature hash. Training sentences come from
-/// two domains: news annotated by others (the GSR) and sentences the team
-/// wrote. Every feature of a news sentence is also trained as this copy
-/// ("frustratingly easy" domain adaptation, Daumé 2007); written sentences
-/// train the general features only; news at run time uses both.
-/// The copy is specific to the candidate's type (the GSR labels two types:
-/// its copies must not shift the others).
-pub fn news_copy(h: u64, kind: usize) -> u64 {
-    (h ^ 0x9e37_79b9_7f4a_7c15 ^ ((kind as u64 + 1) << 56))
-        .rotate_left(29)
-        .wrapping_mul(0xff51_afd7_ed55_8ccd)
-}
-
 /// The trained detector.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EventModel {
@@ -111,16 +98,11 @@ impl EventModel {
         (h & self.mask()) as usize
     }
 
-    /// Buckets of a news candidate's features: each feature twice, as a
-    /// general feature and as a news-domain copy ([`news_copy`]).
+    /// Buckets of a candidate's feature hashes. (`kind` is the candidate's
+    /// type: every feature that depends on it is already conjoined with it.)
     pub fn buckets(&self, feats: &[u64], kind: &str) -> Vec<u32> {
-        let k = type_index(kind).unwrap_or(16);
-        let mut out = Vec::with_capacity(2 * feats.len());
-        for &h in feats {
-            out.push(self.bucket(h) as u32);
-            out.push(self.bucket(news_copy(h, k)) as u32);
-        }
-        out
+        let _ = kind;
+        feats.iter().map(|&h| self.bucket(h) as u32).collect()
     }
 
     /// Raw score (log-odds) of hashed features (buckets).
@@ -220,6 +202,9 @@ pub struct Example {
     pub buckets: Vec<u32>,
     pub kind: usize,
     pub label: bool,
+    /// Training target in [0, 1]: 1/0 for a hard label, the share of
+    /// annotators who accepted for a soft one.
+    pub target: f32,
     pub weight: f32,
 }
 
@@ -233,6 +218,8 @@ pub struct TrainOptions {
     /// L2 penalty per example.
     pub l2: f32,
     pub seed: u64,
+    /// Thresholds maximise F-beta (beta < 1: precision first).
+    pub beta: f32,
 }
 
 impl Default for TrainOptions {
@@ -240,9 +227,10 @@ impl Default for TrainOptions {
         TrainOptions {
             bits: 18,
             epochs: 12,
-            rate: 0.2,
+            rate: 0.02,
             l2: 1e-6,
             seed: 2015,
+            beta: 1.0,
         }
     }
 }
@@ -251,25 +239,6 @@ impl Default for TrainOptions {
 /// shuffled order (same examples, same model). Thresholds stay 0.5; the
 /// caller sets them (from cross-validated predictions).
 pub fn train(examples: &[Example], opts: &TrainOptions) -> EventModel {
-    let bags: u64 = std::env::var("MARSAD_BAG")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(1);
-    let mut out = EventModel::empty(opts.bits);
-    for b in 0..bags {
-        let o = TrainOptions {
-            seed: opts.seed.wrapping_add(b * 7919),
-            ..*opts
-        };
-        let m = train_once(examples, &o);
-        for (w, x) in out.weights.iter_mut().zip(&m.weights) {
-            *w += x / bags as f32;
-        }
-    }
-    out
-}
-
-fn train_once(examples: &[Example], opts: &TrainOptions) -> EventModel {
     let mut m = EventModel::empty(opts.bits);
     let n = m.weights.len();
     let mut g2 = vec![1e-8f32; n];
@@ -279,10 +248,7 @@ fn train_once(examples: &[Example], opts: &TrainOptions) -> EventModel {
     // steadier than the last iterate on small, noisy data.
     let mut avg = vec![0f32; n];
     let mut averaged = 0u32;
-    let avg_from = std::env::var("MARSAD_AVG")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(opts.epochs / 3);
+    let avg_from = opts.epochs / 3;
     for epoch in 0..opts.epochs {
         // Fisher–Yates with xorshift: deterministic.
         for i in (1..order.len()).rev() {
@@ -295,7 +261,7 @@ fn train_once(examples: &[Example], opts: &TrainOptions) -> EventModel {
         for &i in &order {
             let ex = &examples[i];
             let p = m.prob(&ex.buckets);
-            let y = if ex.label { 1.0 } else { 0.0 };
+            let y = ex.target;
             let g = (p - y) * ex.weight;
             for &b in &ex.buckets {
                 let b = b as usize;
@@ -322,9 +288,10 @@ fn train_once(examples: &[Example], opts: &TrainOptions) -> EventModel {
     m
 }
 
-/// The threshold in [0.02, 0.9] that maximises F1 of `(probability, label)`
-/// pairs; 0.5 when there are no positives.
-pub fn best_threshold(scored: &[(f32, bool)]) -> f32 {
+/// The threshold in [0.02, 0.9] that maximises F-beta of `(probability,
+/// label)` pairs (beta < 1 weighs precision more); 0.5 when there are no
+/// positives.
+pub fn best_threshold(scored: &[(f32, bool)], beta: f32) -> f32 {
     if !scored.iter().any(|&(_, y)| y) {
         return 0.5;
     }
@@ -340,10 +307,11 @@ pub fn best_threshold(scored: &[(f32, bool)]) -> f32 {
                 _ => {}
             }
         }
+        let b2 = beta * beta;
         let f1 = if tp == 0.0 {
             0.0
         } else {
-            2.0 * tp / (2.0 * tp + fp + fnn)
+            (1.0 + b2) * tp / ((1.0 + b2) * tp + b2 * fnn + fp)
         };
         if f1 > best.1 + 1e-6 {
             best = (t, f1);
@@ -361,6 +329,7 @@ mod tests {
             buckets: b.to_vec(),
             kind: 0,
             label,
+            target: if label { 1.0 } else { 0.0 },
             weight: 1.0,
         }
     }
@@ -427,9 +396,12 @@ mod tests {
             (0.3, false),
             (0.25, true),
         ];
-        let t = best_threshold(&s);
+        let t = best_threshold(&s, 1.0);
         assert!(t > 0.6 && t <= 0.7, "{t}");
-        assert_eq!(best_threshold(&[(0.9, false)]), 0.5);
+        // Weighing precision: only the surest positive passes.
+        let t = best_threshold(&s, 0.3);
+        assert!(t > 0.7 && t <= 0.9, "{t}");
+        assert_eq!(best_threshold(&[(0.9, false)], 1.0), 0.5);
     }
 
     #[test]

@@ -43,6 +43,35 @@ pub fn width(s: &str) -> usize {
     s.chars().map(|c| c.width().unwrap_or(0)).sum()
 }
 
+/// Text from documents made safe to print on a terminal: control
+/// characters (ESC and the other C0 and C1 controls, DEL) would be run by
+/// the terminal (colours, cursor moves, titles, hidden text), so they are
+/// shown as their Unicode control pictures (`␛`) or, for C1, as `�`; tabs
+/// and line breaks become spaces; bidi embeddings, overrides and isolates
+/// are dropped (an unclosed override would reverse the columns after it).
+pub fn sanitize(s: &str) -> String {
+    if !s.chars().any(unsafe_char) {
+        return s.to_string();
+    }
+    s.chars()
+        .filter_map(|c| match c {
+            '\t' | '\n' | '\r' | '\u{0B}' | '\u{0C}' | '\u{85}' | '\u{2028}' | '\u{2029}' => {
+                Some(' ')
+            }
+            '\u{00}'..='\u{1F}' => char::from_u32(0x2400 + c as u32),
+            '\u{7F}' => Some('\u{2421}'),
+            '\u{80}'..='\u{9F}' => Some('\u{FFFD}'),
+            '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => None,
+            c => Some(c),
+        })
+        .collect()
+}
+
+fn unsafe_char(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
 /// `s` cut to at most `max` cells, with `…` when cut.
 pub fn truncate(s: &str, max: usize) -> String {
     if width(s) <= max {
@@ -81,12 +110,19 @@ pub fn line(s: &str, bidi: Bidi) -> String {
 
 /// A table: header and rows of cells, columns padded to their display
 /// width, each cell closed by an LRM so that right-to-left cells stay in
-/// their column. `max` caps each column's width (0 = no cap).
+/// their column. `max` caps each column's width (0 = no cap). A row may
+/// have a note: a line printed under it, indented, outside the columns
+/// (cut at [`NOTE_WIDTH`] cells). Every cell and note is [`sanitize`]d.
 pub struct Table {
     pub header: Vec<String>,
     pub rows: Vec<Vec<String>>,
     pub max: Vec<usize>,
+    /// `(row index, note)`.
+    pub notes: Vec<(usize, String)>,
 }
+
+/// Width of a row's note line, in cells.
+pub const NOTE_WIDTH: usize = 160;
 
 impl Table {
     pub fn new(header: &[&str]) -> Table {
@@ -94,6 +130,7 @@ impl Table {
             header: header.iter().map(|s| s.to_string()).collect(),
             rows: Vec::new(),
             max: vec![0; header.len()],
+            notes: Vec::new(),
         }
     }
 
@@ -109,11 +146,17 @@ impl Table {
         self.rows.push(row);
     }
 
+    /// A note under the last row pushed.
+    pub fn note(&mut self, text: String) {
+        if let Some(last) = self.rows.len().checked_sub(1) {
+            self.notes.push((last, text));
+        }
+    }
+
     pub fn render(&self, bidi: Bidi) -> String {
         let n = self.header.len();
         let cell = |row: &[String], i: usize| -> String {
-            let s = row.get(i).map(String::as_str).unwrap_or("");
-            let s = s.replace(['\n', '\r', '\t'], " ");
+            let s = sanitize(row.get(i).map(String::as_str).unwrap_or(""));
             match self.max.get(i) {
                 Some(&m) if m > 0 => truncate(&s, m),
                 _ => s,
@@ -138,6 +181,17 @@ impl Table {
             }
             out.push_str(line(l.trim_end(), bidi).trim_end());
             out.push('\n');
+            if k > 0 {
+                let notes = self.notes.iter().filter(|(r, _)| *r + 1 == k);
+                for (_, note) in notes {
+                    // A left-to-right mark first: the line is laid out left
+                    // to right whatever script the note starts with.
+                    let note = format!("{LRM}{}", truncate(&sanitize(note), NOTE_WIDTH));
+                    out.push_str("    ");
+                    out.push_str(line(&note, bidi).trim_end());
+                    out.push('\n');
+                }
+            }
             if k == 0 {
                 let total: usize = widths.iter().sum::<usize>() + 2 * n.saturating_sub(1);
                 out.push_str(&"─".repeat(total));
@@ -169,6 +223,57 @@ mod tests {
         ] {
             assert_eq!(width(s), w, "{s}");
         }
+    }
+
+    #[test]
+    fn terminal_escapes_are_not_printed() {
+        // (text, shown)
+        let cases = [
+            ("\u{1b}[31mأحمر\u{1b}[0m", "␛[31mأحمر␛[0m"),
+            ("\u{1b}]0;title\u{7}", "␛]0;title␇"),
+            ("a\u{9b}2Jb", "a\u{FFFD}2Jb"),
+            ("a\u{7f}b", "a␡b"),
+            ("سطر\nسطر\tو\r", "سطر سطر و "),
+            ("\u{202E}تركيا\u{2066}x\u{2069}", "تركياx"),
+            ("\u{200E}عادي", "\u{200E}عادي"),
+            ("plain", "plain"),
+        ];
+        for (text, shown) in cases {
+            assert_eq!(sanitize(text), shown, "{text:?}");
+            let mut t = Table::new(&["text"]);
+            t.push(vec![text.into()]);
+            t.note(format!("«{text}»"));
+            for bidi in [Bidi::Logical, Bidi::Visual] {
+                let r = t.render(bidi);
+                assert!(
+                    !r.chars().any(|c| c.is_control() && c != '\n'),
+                    "{text:?} → {r:?}"
+                );
+                assert!(!r.contains('\u{202E}'), "{r:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn notes_go_under_their_row() {
+        let mut t = Table::new(&["a", "b"]);
+        t.push(vec!["1".into(), "x".into()]);
+        t.note("تركيا تسقط مقاتلة".into());
+        t.push(vec!["2".into(), "y".into()]);
+        let r = t.render(Bidi::Logical);
+        let lines: Vec<&str> = r.lines().collect();
+        assert_eq!(lines.len(), 5, "{r}");
+        assert!(lines[2].starts_with('1'));
+        assert_eq!(lines[3], format!("    {LRM}تركيا تسقط مقاتلة"));
+        assert!(lines[4].starts_with('2'));
+        // Notes do not widen the columns.
+        assert_eq!(width(lines[0]), width("a  b"));
+        let long = "ب".repeat(NOTE_WIDTH * 2);
+        let mut t = Table::new(&["a"]);
+        t.push(vec!["1".into()]);
+        t.note(long);
+        let r = t.render(Bidi::Visual);
+        assert_eq!(width(r.lines().nth(3).unwrap()), 4 + NOTE_WIDTH);
     }
 
     #[test]

@@ -55,6 +55,23 @@ fn entity(doc: &Document, kb: &Kb, id: &str, date: &str, evidence: Span) -> Valu
         Some((_, en)) => en.sectors.first().cloned().unwrap_or_else(|| "UNK".into()),
         None => "UNK".into(),
     };
+    let (name_ar, name_en) = match entry {
+        Some((_, en)) => (
+            Some(en.name_ar.clone()),
+            Some(en.name_en.clone()).filter(|n| !n.is_empty()),
+        ),
+        None => match e {
+            Some(e) => (Some(e.name_ar.clone()), e.name_en.clone()),
+            None => (
+                id.strip_prefix("new:").map(|rest| {
+                    rest.split_once(':')
+                        .map_or(rest, |(_, n)| n)
+                        .replace('_', " ")
+                }),
+                None,
+            ),
+        },
+    };
     let day = marsad_kb::parse_date(date, false);
     let office = entry.and_then(|(i, en)| {
         (en.kind == Kind::Person).then_some(())?;
@@ -69,7 +86,24 @@ fn entity(doc: &Document, kb: &Kb, id: &str, date: &str, evidence: Span) -> Valu
         "entity_text": text,
         "identifier_id": id,
         "identifier_text": e.map(|e| e.name_en.clone().unwrap_or_else(|| e.name_ar.clone())).unwrap_or_default(),
+        "name_ar": name_ar,
+        "name_en": name_en,
         "office": office,
+    })
+}
+
+/// The PLOVER entity object of an actor the knowledge base cannot name
+/// (`مسلحون مجهولون`): code and sector `UNK`, the words as `entity_text`.
+fn unknown_entity(text: &str) -> Value {
+    json!({
+        "code": "UNK",
+        "sector": "UNK",
+        "entity_text": text,
+        "identifier_id": null,
+        "identifier_text": null,
+        "name_ar": null,
+        "name_en": null,
+        "office": null,
     })
 }
 
@@ -104,10 +138,24 @@ pub fn plover(doc: &Document, kb: &Kb, coded_date: &str) -> Vec<Value> {
             }
         }
         let sent = doc.sentences.get(e.sentence).copied().unwrap_or(ev);
+        let mut actors: Vec<Value> = e
+            .actor
+            .iter()
+            .map(|a| entity(doc, kb, a, &date, ev))
+            .collect();
+        if actors.is_empty() {
+            if let Some(t) = e.actor_text.as_deref().filter(|t| !t.trim().is_empty()) {
+                actors.push(unknown_entity(t));
+            }
+        }
+        let coder = match &e.decided_by {
+            Some(by) => format!("marsad {} ({}; {by})", env!("CARGO_PKG_VERSION"), e.rule),
+            None => format!("marsad {} ({})", env!("CARGO_PKG_VERSION"), e.rule),
+        };
         let mut r = json!({
             "id": format!("{}-{}", doc.id, n + 1),
             "date": date,
-            "actor": e.actor.iter().map(|a| entity(doc, kb, a, &date, ev)).collect::<Vec<_>>(),
+            "actor": actors,
             "recipient": e.recipient.iter().map(|a| entity(doc, kb, a, &date, ev)).collect::<Vec<_>>(),
             "event": [e.kind],
             "mode": e.mode,
@@ -120,7 +168,11 @@ pub fn plover(doc: &Document, kb: &Kb, coded_date: &str) -> Vec<Value> {
                 "sentence": e.sentence,
                 "trigger": e.trigger,
                 "modality": e.modality,
+                "rule": e.rule,
+                "decided_by": e.decided_by,
+                "actor_text": e.actor_text,
             },
+            "confidence": e.confidence.map(marsad_store::confidence_value),
             "cite_info": {
                 "corpus": "marsad",
                 "citation": doc.id,
@@ -129,7 +181,7 @@ pub fn plover(doc: &Document, kb: &Kb, coded_date: &str) -> Vec<Value> {
                 "language": "ar",
                 "publication": doc.source.path,
             },
-            "coder": format!("marsad {} ({})", env!("CARGO_PKG_VERSION"), e.rule),
+            "coder": coder,
             "coded_date": coded_date,
         });
         if let Some(obj) = r.as_object_mut() {
@@ -167,6 +219,103 @@ mod tests {
         ] {
             assert_eq!(civil(days), want);
         }
+    }
+
+    #[test]
+    fn plover_records_carry_their_evidence() {
+        use marsad_doc::{Entity, EntityType, Event, Mention, Modality, Source};
+        let kb = Kb::builtin().unwrap();
+        let text = "تركيا تسقط مقاتلة روسية. مسلحون مجهولون يهاجمون حاجزا.";
+        let ev = |actor: &[&str], sentence, actor_text: Option<&str>| Event {
+            kind: "ASSAULT".into(),
+            mode: None,
+            quad: 4,
+            actor: actor.iter().map(|s| s.to_string()).collect(),
+            recipient: vec!["country:RUS".into()],
+            sentence,
+            start: 6,
+            end: 10,
+            trigger: "تسقط".into(),
+            modality: Modality::Asserted,
+            date: Some("2015-11-24".into()),
+            location: None,
+            rule: "assault.r".into(),
+            actor_text: actor_text.map(String::from),
+            confidence: Some(0.7),
+            decided_by: Some("model".into()),
+        };
+        let doc = Document {
+            schema: marsad_doc::SCHEMA.into(),
+            id: "d".into(),
+            published: Some("2015-11-24".into()),
+            title: None,
+            source: Source::default(),
+            text: text.into(),
+            sentences: vec![Span { start: 0, end: 24 }, Span { start: 25, end: 55 }],
+            entities: vec![Entity {
+                id: "country:TUR".into(),
+                kind: EntityType::Country,
+                name_en: Some("Turkey".into()),
+                name_ar: "تركيا".into(),
+                country: Some("TUR".into()),
+                in_kb: true,
+                mentions: vec![Mention {
+                    start: 0,
+                    end: 5,
+                    text: "تركيا".into(),
+                }],
+            }],
+            events: vec![
+                ev(&["country:TUR"], 0, None),
+                ev(&[], 1, Some("مسلحون مجهولون")),
+                ev(&[], 1, None),
+            ],
+            quotes: Vec::new(),
+            quantities: Vec::new(),
+            dates: Vec::new(),
+        };
+        let recs = plover(&doc, kb, "2026-01-01");
+        // (event_text, actor codes, actor entity texts)
+        let want: [(&str, &[&str], &[&str]); 3] = [
+            ("تركيا تسقط مقاتلة روسية.", &["TUR"], &["تركيا"]),
+            (
+                "مسلحون مجهولون يهاجمون حاجزا.",
+                &["UNK"],
+                &["مسلحون مجهولون"],
+            ),
+            ("مسلحون مجهولون يهاجمون حاجزا.", &[], &[]),
+        ];
+        assert_eq!(recs.len(), want.len());
+        for (r, (sentence, codes, texts)) in recs.iter().zip(want) {
+            assert_eq!(r["event_text"], sentence);
+            let actors = r["actor"].as_array().unwrap();
+            let got: Vec<&str> = actors.iter().map(|a| a["code"].as_str().unwrap()).collect();
+            assert_eq!(got, codes, "{r}");
+            let got: Vec<&str> = actors
+                .iter()
+                .map(|a| a["entity_text"].as_str().unwrap())
+                .collect();
+            assert_eq!(got, texts, "{r}");
+            // Exactly 0.7, not the f32's 0.699999988…
+            assert_eq!(r["confidence"], json!(0.7));
+            assert_eq!(r["text_info"]["decided_by"], "model");
+            assert_eq!(
+                r["coder"],
+                format!("marsad {} (assault.r; model)", env!("CARGO_PKG_VERSION"))
+            );
+            let rus = &r["recipient"][0];
+            assert_eq!(
+                (rus["name_ar"].as_str(), rus["name_en"].as_str()),
+                (Some("روسيا"), Some("Russia"))
+            );
+        }
+        let tur = &recs[0]["actor"][0];
+        assert_eq!(
+            (tur["name_ar"].as_str(), tur["name_en"].as_str()),
+            (Some("تركيا"), Some("Turkey"))
+        );
+        assert_eq!(recs[1]["actor"][0]["identifier_id"], Value::Null);
+        assert_eq!(recs[1]["text_info"]["actor_text"], "مسلحون مجهولون");
     }
 }
 
@@ -275,6 +424,15 @@ const EVENT_COLUMNS: &[Column] = &[
     Column::new("end", ColType::Int),
     Column::new("rule", ColType::Str),
     Column::new("copy_of", ColType::OptStr),
+    // The evidence (after the older columns, which keep their positions).
+    Column::new("actor_name_ar", ColType::StrList),
+    Column::new("actor_name_en", ColType::StrList),
+    Column::new("actor_text", ColType::OptStr),
+    Column::new("recipient_name_ar", ColType::StrList),
+    Column::new("recipient_name_en", ColType::StrList),
+    Column::new("confidence", ColType::OptFloat),
+    Column::new("decided_by", ColType::OptStr),
+    Column::new("sentence_text", ColType::OptStr),
 ];
 
 const ENTITY_COLUMNS: &[Column] = &[
@@ -303,12 +461,17 @@ const QUOTE_COLUMNS: &[Column] = &[
 
 /// Write events, entities or quotations of the store (or one story) as a
 /// table; returns the number of rows. Offsets are characters of the
-/// document's `text` (see `marsad.document/1`).
+/// document's `text` (see `marsad.document/1`). Event rows carry their
+/// evidence: the names of actors and recipients (Arabic and English, lists
+/// in the order of the ids; an unknown name is an empty item), the words
+/// naming an unknown actor, the confidence, what decided, the sentence.
+#[allow(clippy::too_many_arguments)]
 pub fn table<W: Write + Send>(
     out: W,
     format: TableFormat,
     bom: bool,
     store: &Store,
+    kb: &Kb,
     rows: Rows,
     story: Option<i64>,
     copies: bool,
@@ -336,29 +499,56 @@ pub fn table<W: Write + Send>(
                 copies,
                 ..Default::default()
             },
-            |r| {
+            |mut r| {
+                crate::queries::fill_row_names(&mut r, kb);
                 let score = plover_score(&r.kind, r.mode.as_deref()) as f64;
-                push(vec![
-                    r.doc_id.into(),
-                    r.published.into(),
-                    r.story.into(),
-                    int(r.seq),
-                    r.date.into(),
-                    r.kind.into(),
-                    r.mode.into(),
-                    Cell::Int(r.quad as i64),
-                    score.into(),
-                    r.actor.into(),
-                    r.recipient.into(),
-                    r.modality.into(),
-                    r.trigger.into(),
-                    r.location.into(),
-                    int(r.sentence),
-                    int(r.start),
-                    int(r.end),
-                    r.rule.into(),
-                    r.copy_of.into(),
-                ])
+                let names = |ns: &[marsad_store::EntityName], en: bool| -> Cell {
+                    Cell::List(
+                        ns.iter()
+                            .map(|n| {
+                                if en { &n.name_en } else { &n.name_ar }
+                                    .clone()
+                                    .unwrap_or_default()
+                            })
+                            .collect(),
+                    )
+                };
+                let evidence = [
+                    names(&r.actor_names, false),
+                    names(&r.actor_names, true),
+                    r.actor_text.into(),
+                    names(&r.recipient_names, false),
+                    names(&r.recipient_names, true),
+                    r.confidence.into(),
+                    r.decided_by.into(),
+                    r.sentence_text.into(),
+                ];
+                push(
+                    vec![
+                        r.doc_id.into(),
+                        r.published.into(),
+                        r.story.into(),
+                        int(r.seq),
+                        r.date.into(),
+                        r.kind.into(),
+                        r.mode.into(),
+                        Cell::Int(r.quad as i64),
+                        score.into(),
+                        r.actor.into(),
+                        r.recipient.into(),
+                        r.modality.into(),
+                        r.trigger.into(),
+                        r.location.into(),
+                        int(r.sentence),
+                        int(r.start),
+                        int(r.end),
+                        r.rule.into(),
+                        r.copy_of.into(),
+                    ]
+                    .into_iter()
+                    .chain(evidence)
+                    .collect(),
+                )
             },
         )?,
         Rows::Entities => store.for_each_entity(copies, story, |r| {

@@ -148,7 +148,7 @@ enum Command {
         #[arg(long, default_value_t = 12)]
         epochs: usize,
         /// AdaGrad learning rate.
-        #[arg(long, default_value_t = 0.2)]
+        #[arg(long, default_value_t = 0.02)]
         rate: f32,
         /// L2 penalty per example.
         #[arg(long, default_value_t = 1e-6)]
@@ -156,11 +156,19 @@ enum Command {
         /// Hashed feature space: 2^bits weights.
         #[arg(long, default_value_t = 18)]
         bits: u32,
+        /// Thresholds maximise F-beta on out-of-fold predictions (beta < 1
+        /// weighs precision more).
+        #[arg(long, default_value_t = 1.0)]
+        beta: f32,
         #[arg(long, default_value_t = 2015)]
         seed: u64,
         /// Cross-validate with K folds grouped by document; writes no model.
         #[arg(long, value_name = "K")]
         cv: Option<usize>,
+        /// Repeat the cross-validation with R different fold assignments
+        /// (seeds seed, seed+1, …) and pool the counts.
+        #[arg(long, default_value_t = 1, value_name = "R")]
+        repeat: usize,
     },
     /// Measure text-layer throughput (per core) on SaudiNewsNet zips.
     Bench {
@@ -290,6 +298,10 @@ enum Command {
         /// Only events of this story.
         #[arg(long)]
         story: Option<i64>,
+        /// Only events the detector is at least this sure of (0 to 1;
+        /// events without a confidence count as 1).
+        #[arg(long, value_name = "X")]
+        min_confidence: Option<f64>,
         /// Include the events of wire copies.
         #[arg(long)]
         copies: bool,
@@ -760,11 +772,19 @@ fn run(cli: Cli) -> Result<ExitCode> {
             since,
             until,
             story,
+            min_confidence,
             copies,
             limit,
             format,
         } => {
             check_range(&since, &until)?;
+            if let Some(x) = min_confidence {
+                if !(0.0..=1.0).contains(&x) {
+                    return Err(user(format!(
+                        "--min-confidence {x}: expected a number from 0 to 1"
+                    )));
+                }
+            }
             let store = open_existing(&db)?;
             let kb = builtin_kb()?;
             let one = |q: Option<String>| -> Result<Option<String>> {
@@ -777,6 +797,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 since,
                 until,
                 story,
+                min_confidence,
                 copies,
                 limit,
                 ..Default::default()
@@ -1065,7 +1086,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                         ExportTable::Quotes => marsad::export::Rows::Quotes,
                     };
                     let w = sink(&out)?;
-                    let n = marsad::export::table(w, tf, bom, &store, which, story, copies)?;
+                    let n = marsad::export::table(w, tf, bom, &store, kb, which, story, copies)?;
                     if let Some(p) = &out {
                         eprintln!("marsad: {n} rows written to {}", p.display());
                     }
@@ -1214,8 +1235,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
             rate,
             l2,
             bits,
+            beta,
             seed,
             cv,
+            repeat,
         } => {
             if !(8..=24).contains(&bits) {
                 return Err(user("--bits must be in 8..=24"));
@@ -1260,21 +1283,6 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let started = std::time::Instant::now();
             let analysed = te::analyse(&rec, &data);
             let counts = te::example_counts(&data, &analysed);
-            if let Ok(f) = std::env::var("MARSAD_DEBUG_MISSES") {
-                let mut o = String::new();
-                for (s, a) in data.iter().zip(&analysed) {
-                    if let te::Gold::Gsr {
-                        kind, yes: true, ..
-                    } = s.gold
-                    {
-                        let t = marsad_extract::events::TYPES[kind].0;
-                        if !a.candidates.iter().any(|c| c.event.kind == t) {
-                            o.push_str(&format!("{t}\t{}\t{}\n", s.id, s.text));
-                        }
-                    }
-                }
-                std::fs::write(f, o)?;
-            }
             eprintln!(
                 "{} sentences ({} files + GSR), candidates analysed in {:.1} s; examples (positive/negative) per type: {}",
                 data.len(),
@@ -1292,13 +1300,21 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 rate,
                 l2,
                 seed,
+                beta,
             };
             if let Some(k) = cv {
                 if k < 2 {
                     return Err(user("--cv K needs K >= 2"));
                 }
-                let rep = te::cross_validate(&data, &analysed, &spans, k, &opts);
-                print!("{}", te::render(&rep, k));
+                let mut rep = te::CvReport::default();
+                for r in 0..repeat.max(1) {
+                    let o = marsad_extract::model::TrainOptions {
+                        seed: seed.wrapping_add(r as u64),
+                        ..opts
+                    };
+                    rep.merge(te::cross_validate(&data, &analysed, &spans, k, &o));
+                }
+                print!("{}", te::render(&rep, k, repeat.max(1)));
                 return Ok(ExitCode::SUCCESS);
             }
             let m = te::train_final(&data, &analysed, 5, &opts);

@@ -85,10 +85,77 @@ pub fn write_json<T: Serialize + ?Sized>(out: &mut impl Write, v: &T) -> Result<
     Ok(())
 }
 
-/// `marsad events`.
+/// Fill in the names of the actors and recipients of event rows: the
+/// knowledge base's Arabic and English names when it knows the id, else
+/// the names stored with the document, else the name inside a
+/// `new:type:name` id.
+pub fn fill_names(rows: &mut [EventRow], kb: &Kb) {
+    for r in rows {
+        fill_row_names(r, kb);
+    }
+}
+
+/// [`fill_names`] of one row.
+pub fn fill_row_names(r: &mut EventRow, kb: &Kb) {
+    for n in r.actor_names.iter_mut().chain(r.recipient_names.iter_mut()) {
+        if let Some(e) = kb.get(&n.id) {
+            let e = kb.entry(e);
+            n.name_ar = Some(e.name_ar.clone());
+            n.name_en = Some(e.name_en.clone()).filter(|s| !s.is_empty());
+        } else if n.name_ar.is_none() {
+            if let Some(rest) = n.id.strip_prefix("new:") {
+                let name = rest.split_once(':').map_or(rest, |(_, n)| n);
+                n.name_ar = Some(name.replace('_', " "));
+            }
+        }
+    }
+}
+
+/// The actor (or recipient) cell of an event: names joined by `+`; an
+/// unknown actor by its words (`مسلحون مجهولون (unknown)`).
+fn side_cell(names: &Names, ids: &[marsad_store::EntityName], unknown: Option<&str>) -> String {
+    if ids.is_empty() {
+        return match unknown {
+            Some(t) => format!("{t}{} (unknown)", display::LRM),
+            None => "—".into(),
+        };
+    }
+    let shown: Vec<String> = ids
+        .iter()
+        .map(|n| {
+            if names.kb().get(&n.id).is_some() {
+                names.short(&n.id)
+            } else {
+                n.name_ar
+                    .clone()
+                    .or_else(|| n.name_en.clone())
+                    .unwrap_or_else(|| names.short(&n.id))
+            }
+        })
+        .collect();
+    display::join(&shown, " + ")
+}
+
+/// Who decided and how sure: `model 0.87`, `rule`, `-`.
+fn decided_cell(r: &EventRow) -> String {
+    match (&r.decided_by, r.confidence) {
+        (Some(by), Some(c)) => format!("{by} {c:.2}"),
+        (Some(by), None) => by.clone(),
+        (None, Some(c)) => format!("{c:.2}"),
+        (None, None) => "-".into(),
+    }
+}
+
+/// `marsad events`: a table with one line per event and, under it, its
+/// evidence (trigger, rule, sentence); JSON with every field and the names
+/// of the actors and recipients.
 pub fn events(out: &mut impl Write, rows: &[EventRow], names: &Names, o: Output) -> Result<()> {
     let bidi = match o {
-        Output::Json => return write_json(out, rows),
+        Output::Json => {
+            let mut rows = rows.to_vec();
+            fill_names(&mut rows, names.kb());
+            return write_json(out, &rows);
+        }
         Output::Table(b) => b,
     };
     let mut t = Table::new(&[
@@ -99,32 +166,34 @@ pub fn events(out: &mut impl Write, rows: &[EventRow], names: &Names, o: Output)
         "→",
         "recipient",
         "modality",
+        "decided",
         "article",
     ])
     .cap(3, 30)
     .cap(5, 30)
-    .cap(7, 40);
+    .cap(8, 40);
     for r in rows {
-        let side = |ids: &[String]| -> String {
-            if ids.is_empty() {
-                "—".into()
-            } else {
-                display::join(
-                    &ids.iter().map(|i| names.short(i)).collect::<Vec<_>>(),
-                    " + ",
-                )
-            }
-        };
         t.push(vec![
             r.date.clone().unwrap_or_else(|| "-".into()),
             r.kind.clone(),
             r.mode.clone().unwrap_or_default(),
-            side(&r.actor),
+            side_cell(names, &r.actor_names, r.actor_text.as_deref()),
             "→".into(),
-            side(&r.recipient),
+            side_cell(names, &r.recipient_names, None),
             r.modality.clone(),
+            decided_cell(r),
             r.doc_id.clone(),
         ]);
+        let lrm = display::LRM;
+        let mut note = format!(
+            "trigger «{}»{lrm} ({}){lrm}",
+            r.trigger.as_deref().unwrap_or(""),
+            r.rule
+        );
+        if let Some(s) = r.sentence_text.as_deref().map(str::trim) {
+            note.push_str(&format!(": «{s}»{lrm}"));
+        }
+        t.note(note);
     }
     write!(out, "{}", t.render(bidi))?;
     Ok(())
@@ -402,7 +471,7 @@ pub fn stories(out: &mut impl Write, views: &[StoryView], names: &Names, o: Outp
     }
     for v in views {
         for l in story_head(v, names).lines() {
-            writeln!(out, "{}", display::line(l, bidi))?;
+            writeln!(out, "{}", display::line(&display::sanitize(l), bidi))?;
         }
         if let Some(net) = &v.network {
             if net.edges.is_empty() {
@@ -425,7 +494,7 @@ pub fn story(out: &mut impl Write, v: &StoryView, names: &Names, o: Output) -> R
         Output::Table(b) => b,
     };
     for l in story_head(v, names).lines() {
-        writeln!(out, "{}", display::line(l, bidi))?;
+        writeln!(out, "{}", display::line(&display::sanitize(l), bidi))?;
     }
     writeln!(out, "\nArticles")?;
     let mut t = Table::new(&["published", "article", "source", "title"])
@@ -469,7 +538,7 @@ pub fn story(out: &mut impl Write, v: &StoryView, names: &Names, o: Output) -> R
         writeln!(out, "\nSummary")?;
         for s in &v.summary {
             let l = format!("• {}  [{}]", s.text.trim(), s.doc_id);
-            writeln!(out, "{}", display::line(&l, bidi))?;
+            writeln!(out, "{}", display::line(&display::sanitize(&l), bidi))?;
         }
     }
     if !v.quotes.is_empty() {
@@ -579,13 +648,20 @@ pub fn actor_view(store: &Store, id: &str, limit: usize) -> Result<ActorView> {
 /// `marsad actor`.
 pub fn actor(out: &mut impl Write, v: &ActorView, names: &Names, o: Output) -> Result<()> {
     let bidi = match o {
-        Output::Json => return write_json(out, v),
+        Output::Json => {
+            let mut v = v.clone();
+            fill_names(&mut v.events, names.kb());
+            return write_json(out, &v);
+        }
         Output::Table(b) => b,
     };
     writeln!(
         out,
         "{}",
-        display::line(&format!("{}  {}", v.id, names.of(&v.id)), bidi)
+        display::line(
+            &display::sanitize(&format!("{}  {}", v.id, names.of(&v.id))),
+            bidi
+        )
     )?;
     let total: usize = v.timeline.iter().map(|m| m.documents).sum();
     writeln!(out, "\nMentions over time ({total} articles)")?;
@@ -695,14 +771,14 @@ fn highlight(snippet: &str, ranges: &[(usize, usize)], bidi: Bidi) -> String {
         {
             continue;
         }
-        s.push_str(&snippet[last..a]);
+        s.push_str(&display::sanitize(&snippet[last..a]));
         s.push_str(open);
-        s.push_str(&snippet[a..b]);
+        s.push_str(&display::sanitize(&snippet[a..b]));
         s.push_str(close);
         last = b;
     }
-    s.push_str(&snippet[last..]);
-    s.replace('\n', " ")
+    s.push_str(&display::sanitize(&snippet[last..]));
+    s
 }
 
 /// `marsad search`.
@@ -732,9 +808,9 @@ pub fn hits(out: &mut impl Write, hits: &[SearchHit], o: Output) -> Result<()> {
                 )
             }
         );
-        writeln!(out, "{head}")?;
+        writeln!(out, "{}", display::sanitize(&head))?;
         if let Some(t) = &h.hit.title {
-            writeln!(out, "   {}", display::line(t, bidi))?;
+            writeln!(out, "   {}", display::line(&display::sanitize(t), bidi))?;
         }
         let mode = if tty { bidi } else { Bidi::Visual };
         let snippet = highlight(&h.hit.snippet, &h.hit.highlights, mode);

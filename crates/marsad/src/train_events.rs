@@ -15,7 +15,7 @@ use rayon::prelude::*;
 
 use marsad_extract::events::{find_candidates, Candidate, Patterns, TYPES};
 use marsad_extract::model::{
-    best_threshold, hash_parts, news_copy, train, type_index, EventModel, Example, TrainOptions,
+    best_threshold, hash_parts, train, type_index, EventModel, Example, TrainOptions,
 };
 use marsad_recognize::Recognizer;
 use marsad_text::matchform::match_form;
@@ -29,9 +29,14 @@ pub enum Gold {
     Gsr {
         kind: usize,
         yes: bool,
-        /// `difficult no`: rejected with a dissenting accept (trained with
-        /// a lower weight, scored as negative).
+        /// `difficult no`: rejected with a dissenting accept (scored as
+        /// negative).
         difficult: bool,
+        /// Share of annotators who accepted (a soft training target).
+        share: f32,
+        /// Too few annotations to tell: trained with the share as a soft
+        /// target, never scored.
+        ambiguous: bool,
     },
     /// A team-written sentence: the types it reports (any modality), with
     /// the modality, actor and recipient text of each.
@@ -128,7 +133,8 @@ pub fn parse_csv(file: &str, text: &str) -> Result<Vec<(usize, Vec<String>)>, St
     Ok(rows)
 }
 
-/// The GSR sentences of one `*_gsr.csv` file (ambiguous rows left out).
+/// The GSR sentences of one `*_gsr.csv` file (ambiguous rows are marked:
+/// neither trained on nor scored).
 pub fn read_gsr_csv(file: &str, text: &str) -> Result<Vec<Sentence>, String> {
     let rows = parse_csv(file, text)?;
     let Some((_, header)) = rows.first() else {
@@ -141,6 +147,7 @@ pub fn read_gsr_csv(file: &str, text: &str) -> Result<Vec<Sentence>, String> {
             .ok_or_else(|| format!("{file}:1: no column {name:?}"))
     };
     let (ci, ct, ck, cl) = (col("id")?, col("text")?, col("event_type")?, col("label")?);
+    let (ca, cn) = (col("accept")?, col("total")?);
     let mut out = Vec::new();
     for (line, r) in &rows[1..] {
         let get = |c: usize| {
@@ -156,12 +163,21 @@ pub fn read_gsr_csv(file: &str, text: &str) -> Result<Vec<Sentence>, String> {
         let kind = type_index(kind)
             .ok_or_else(|| format!("{file}:{line}: unknown event type {kind:?}"))?;
         let difficult = label == "difficult no";
+        let num = |c: usize| -> Result<f32, String> {
+            let v = get(c)?;
+            v.parse::<f32>()
+                .ok()
+                .filter(|x| x.is_finite() && *x >= 0.0)
+                .ok_or_else(|| format!("{file}:{line}: not a vote count: {v:?}"))
+        };
+        let (acc, tot) = (num(ca)?, num(cn)?);
+        let share = if tot > 0.0 { (acc / tot).min(1.0) } else { 0.0 };
         let yes = match label {
             "yes" => true,
-            "easy no" | "difficult no" => false,
-            "ambiguous" => continue,
+            "easy no" | "difficult no" | "ambiguous" => false,
             o => return Err(format!("{file}:{line}: unknown label {o:?}")),
         };
+        let ambiguous = label == "ambiguous";
         let group = id.rsplit_once('-').map_or(id, |(d, _)| d);
         out.push(Sentence {
             group: format!("gsr:{group}"),
@@ -171,6 +187,8 @@ pub fn read_gsr_csv(file: &str, text: &str) -> Result<Vec<Sentence>, String> {
                 kind,
                 yes,
                 difficult,
+                share,
+                ambiguous,
             },
         });
     }
@@ -379,37 +397,30 @@ fn examples_of(
             let Some(y) = label(&sentences[i].gold, kind) else {
                 continue;
             };
-            let news = matches!(sentences[i].gold, Gold::Gsr { .. });
-            let mut buckets: Vec<u32> = c.features.iter().map(|&h| (h & mask) as u32).collect();
-            if news {
-                buckets.extend(
-                    c.features
-                        .iter()
-                        .map(|&h| (news_copy(h, kind) & mask) as u32),
-                );
-            }
-            let weight = match sentences[i].gold {
+            let buckets: Vec<u32> = c.features.iter().map(|&h| (h & mask) as u32).collect();
+            // Ambiguous GSR rows are left out of training too (tried as
+            // soft targets: worse); `difficult no` is a plain negative (tried
+            // with lower weights and as soft targets: no steady gain).
+            if matches!(
+                sentences[i].gold,
                 Gold::Gsr {
-                    difficult: true, ..
-                } => difficult_weight(),
-                _ => 1.0,
-            };
+                    ambiguous: true,
+                    ..
+                }
+            ) {
+                continue;
+            }
+            let (weight, target) = (1.0, if y { 1.0 } else { 0.0 });
             out.push(Example {
                 buckets,
                 kind,
                 label: y,
+                target,
                 weight,
             });
         }
     }
     out
-}
-
-fn difficult_weight() -> f32 {
-    std::env::var("MARSAD_DW")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(1.0)
 }
 
 /// Fold of a group (stable across runs and platforms).
@@ -456,12 +467,22 @@ fn thresholds(
     sentences: &[Sentence],
     analysed: &[Analysed],
     probs: &HashMap<usize, Vec<f32>>,
+    beta: f32,
 ) -> [f32; 16] {
     let mut scored: Vec<Vec<(f32, bool)>> = vec![Vec::new(); 16];
     let mut news: Vec<Vec<(f32, bool)>> = vec![Vec::new(); 16];
     let mut keys: Vec<&usize> = probs.keys().collect();
     keys.sort();
     for &i in keys {
+        if matches!(
+            sentences[i].gold,
+            Gold::Gsr {
+                ambiguous: true,
+                ..
+            }
+        ) {
+            continue;
+        }
         for kind in 0..16 {
             let Some(y) = label(&sentences[i].gold, kind) else {
                 continue;
@@ -488,7 +509,7 @@ fn thresholds(
             &scored[k]
         };
         if s.iter().filter(|x| x.1).count() >= 20 {
-            t[k] = best_threshold(s);
+            t[k] = best_threshold(s, beta);
         }
     }
     t
@@ -574,16 +595,27 @@ pub fn cross_validate(
             &examples_of(sentences, analysed, &train_idx, opts.bits),
             opts,
         );
-        m.thresholds = thresholds(sentences, analysed, &inner);
+        m.thresholds = thresholds(sentences, analysed, &inner, opts.beta);
         eprintln!("fold {}/{k}: {} test sentences", f + 1, test.len());
         for i in test {
             let s = &sentences[i];
             let a = &analysed[i];
+            if matches!(
+                s.gold,
+                Gold::Gsr {
+                    ambiguous: true,
+                    ..
+                }
+            ) {
+                continue;
+            }
             let decided: Vec<bool> = a
                 .candidates
                 .iter()
                 .map(|c| {
-                    m.prob(&m.buckets(&c.features, &c.event.kind)) >= m.threshold(&c.event.kind)
+                    marsad_extract::events::gate(&c.event)
+                        && m.prob(&m.buckets(&c.features, &c.event.kind))
+                            >= m.threshold(&c.event.kind)
                 })
                 .collect();
             let has = |kind: usize, which: &dyn Fn(usize) -> bool| {
@@ -595,30 +627,6 @@ pub fn cross_validate(
             match &s.gold {
                 Gold::Gsr { kind, yes, .. } => {
                     let name = TYPES[*kind].0.to_string();
-                    if std::env::var_os("MARSAD_DEBUG_CV").is_some() {
-                        let pred = has(*kind, &|ci| decided[ci]);
-                        if pred != *yes {
-                            let best = a
-                                .candidates
-                                .iter()
-                                .filter(|c| c.event.kind == name)
-                                .map(|c| {
-                                    format!(
-                                        "{}={:.2}",
-                                        c.event.rule,
-                                        m.prob(&m.buckets(&c.features, &c.event.kind))
-                                    )
-                                })
-                                .collect::<Vec<_>>()
-                                .join(",");
-                            eprintln!(
-                                "CV\t{name}\t{}\t{}\t{best}\t{}",
-                                if *yes { "FN" } else { "FP" },
-                                s.id,
-                                s.text
-                            );
-                        }
-                    }
                     let e = rep.gsr.entry(name.clone()).or_default();
                     e.0.add(has(*kind, &|ci| decided[ci]), *yes);
                     e.1.add(
@@ -676,7 +684,7 @@ pub fn train_final(
     let all: Vec<usize> = (0..sentences.len()).collect();
     let oof = out_of_fold(sentences, analysed, &all, k, opts);
     let mut m = train(&examples_of(sentences, analysed, &all, opts.bits), opts);
-    m.thresholds = thresholds(sentences, analysed, &oof);
+    m.thresholds = thresholds(sentences, analysed, &oof, opts.beta);
     m
 }
 
@@ -698,13 +706,41 @@ pub fn example_counts(
     out
 }
 
+impl CvReport {
+    /// Add another run's counts (repeated cross-validation).
+    pub fn merge(&mut self, o: CvReport) {
+        let add = |a: &mut Prf, b: &Prf| {
+            a.tp += b.tp;
+            a.fp += b.fp;
+            a.fn_ += b.fn_;
+        };
+        for (k, (m, r, c)) in o.gsr {
+            let e = self.gsr.entry(k).or_default();
+            add(&mut e.0, &m);
+            add(&mut e.1, &r);
+            add(&mut e.2, &c);
+        }
+        for (k, (m, r)) in o.written {
+            let e = self.written.entry(k).or_default();
+            add(&mut e.0, &m);
+            add(&mut e.1, &r);
+        }
+        for (k, a) in o.attribution {
+            let e = self.attribution.entry(k).or_default();
+            for (x, y) in e.iter_mut().zip(a) {
+                *x += y;
+            }
+        }
+    }
+}
+
 /// The report as text.
-pub fn render(rep: &CvReport, k: usize) -> String {
+pub fn render(rep: &CvReport, k: usize, repeats: usize) -> String {
     use std::fmt::Write;
     let mut s = String::new();
     let _ = writeln!(
         s,
-        "{k}-fold cross-validation grouped by source document (development figures)\n\nOEDA GSR development half, sentence detection (each sentence analysed alone):"
+        "{k}-fold cross-validation grouped by source document, {repeats} repetition(s) with different folds, counts pooled (development figures)\n\nOEDA GSR development half, sentence detection (each sentence analysed alone):"
     );
     let _ = writeln!(
         s,
@@ -785,7 +821,7 @@ mod tests {
         let rows = parse_csv("t.csv", t).unwrap();
         assert_eq!(rows.len(), 3);
         assert_eq!(rows[1].1, vec!["1", "x, y", "he said \"no\""]);
-        assert_eq!(rows[2].0, 4);
+        assert_eq!(rows[2].0, 3, "a row is named by the line it starts on");
         assert_eq!(rows[2].1[1], "multi\nline");
         let e = parse_csv("t.csv", "a,b\n1,\"open").unwrap_err();
         assert!(e.starts_with("t.csv:2:"), "{e}");
@@ -795,8 +831,15 @@ mod tests {
     fn gsr_rows_and_errors() {
         let t = "accept,event_type,id,label,reject,text,total\n3,ASSAULT,DOC1-1,yes,0,قتل مسلحون جنديا,3\n0,ASSAULT,DOC1-2,ambiguous,1,نص,1\n0,ASSAULT,DOC2-1,easy no,3,نص آخر,3\n";
         let s = read_gsr_csv("g.csv", t).unwrap();
-        assert_eq!(s.len(), 2);
+        assert_eq!(s.len(), 3);
         assert_eq!(s[0].group, "gsr:DOC1");
+        assert!(matches!(
+            s[1].gold,
+            Gold::Gsr {
+                ambiguous: true,
+                ..
+            }
+        ));
         assert!(matches!(s[0].gold, Gold::Gsr { yes: true, .. }));
         let bad = "accept,event_type,id,label,reject,text,total\n3,BOMB,D-1,yes,0,x,3\n";
         assert!(read_gsr_csv("g.csv", bad)

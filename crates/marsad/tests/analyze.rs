@@ -8,6 +8,13 @@ use std::process::{Command, Stdio};
 use marsad::analyze::{analyze_docs, Analysis};
 use marsad_text::Options;
 
+/// Same input, same analyses: threads, batches, order, thread history.
+mod determinism;
+/// Events carry their evidence in every view and export.
+mod evidence;
+/// Hostile inputs for event extraction (huge sentences, no Arabic).
+mod hostile;
+
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }

@@ -7,6 +7,7 @@
 //! it. Documents are keyed by id; the content hash decides whether a second
 //! copy is the same (skipped) or changed (replaces the old rows).
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use marsad_doc::Document;
@@ -14,7 +15,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use thiserror::Error;
 
 /// Current schema version.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 #[derive(Debug, Error)]
 pub enum StoreError {
@@ -112,6 +113,13 @@ pub fn content_hash(d: &Document) -> String {
     format!("{h:016x}")
 }
 
+/// A confidence as stored: the `f32` widened through its shortest decimal
+/// form, so that 0.7 is stored (and compared, and exported) as 0.7, not
+/// 0.699999988079071.
+pub fn confidence_value(c: f32) -> f64 {
+    c.to_string().parse().unwrap_or(c as f64)
+}
+
 /// Version 1 of the schema (kept: a version-1 database is migrated by
 /// [`MIGRATE_V2`], and tests build one from this).
 pub const SCHEMA_V1: &str = "
@@ -198,6 +206,18 @@ CREATE TABLE IF NOT EXISTS aliases (
 );
 ";
 
+/// Version 2 → 3: the evidence of each event: the learned detector's
+/// confidence, what decided (`model` or `rule`), the words naming an actor
+/// the knowledge base cannot name, and the sentence's text. Events of a
+/// version-2 store get NULLs (their sentence is cut from the stored document
+/// when queried).
+const MIGRATE_V3: &str = "
+ALTER TABLE events ADD COLUMN confidence REAL;
+ALTER TABLE events ADD COLUMN decided_by TEXT;
+ALTER TABLE events ADD COLUMN actor_text TEXT;
+ALTER TABLE events ADD COLUMN sentence_text TEXT;
+";
+
 impl Store {
     /// Open (creating if needed) the store in directory `dir`.
     pub fn open(dir: &Path) -> Result<Store, StoreError> {
@@ -237,6 +257,9 @@ impl Store {
             }
             if version < 2 {
                 tx.execute_batch(MIGRATE_V2).map_err(sql)?;
+            }
+            if version < 3 {
+                tx.execute_batch(MIGRATE_V3).map_err(sql)?;
             }
             tx.pragma_update(None, "user_version", SCHEMA_VERSION)
                 .map_err(sql)?;
@@ -352,10 +375,26 @@ impl Store {
                 )
                 .map_err(sql)?;
             }
+            // Byte offset of every char of the text (and of its end), to cut
+            // sentences out of the text by their char spans.
+            let bounds: Vec<usize> = if d.events.is_empty() {
+                Vec::new()
+            } else {
+                d.text
+                    .char_indices()
+                    .map(|(b, _)| b)
+                    .chain([d.text.len()])
+                    .collect()
+            };
             for (seq, e) in d.events.iter().enumerate() {
+                let sentence_text = d.sentences.get(e.sentence).and_then(|s| {
+                    let (a, b) = (*bounds.get(s.start)?, *bounds.get(s.end)?);
+                    d.text.get(a..b).map(str::to_string)
+                });
                 tx.execute(
-                    "INSERT INTO events (doc_id, seq, type, mode, quad, actor, recipient, date, modality, rule, sentence, start, end, trigger, location)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+                    "INSERT INTO events (doc_id, seq, type, mode, quad, actor, recipient, date, modality, rule, sentence, start, end, trigger, location,
+                                         confidence, decided_by, actor_text, sentence_text)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
                     params![
                         d.id,
                         seq as i64,
@@ -371,7 +410,11 @@ impl Store {
                         e.start as i64,
                         e.end as i64,
                         e.trigger,
-                        e.location
+                        e.location,
+                        e.confidence.map(confidence_value),
+                        e.decided_by,
+                        e.actor_text,
+                        sentence_text
                     ],
                 )
                 .map_err(sql)?;
@@ -578,6 +621,9 @@ mod tests {
             date: Some(date.into()),
             location: None,
             rule: "r".into(),
+            actor_text: None,
+            confidence: None,
+            decided_by: None,
         };
         d.events.push(ev("ASSAULT", "2015-11-24"));
         d.events.push(ev("THREATEN", "2015-10-01"));
@@ -733,6 +779,9 @@ mod tests {
             date: None,
             location: None,
             rule: "r".into(),
+            actor_text: None,
+            confidence: None,
+            decided_by: None,
         });
         let mut b = a.clone();
         b.id = "b".into();
@@ -759,6 +808,321 @@ mod tests {
         assert_eq!(s.events(&all).unwrap().len(), 2);
         let members = s.story_members(1).unwrap();
         assert_eq!(members[1].dup_of.as_deref(), Some("a"));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// A document with two sentences, Turkey and Russia, and `events`.
+    fn evidence_doc(id: &str, events: Vec<marsad_doc::Event>) -> Document {
+        use marsad_doc::{Entity, EntityType, Span};
+        let mut d = doc(id, "تركيا تسقط مقاتلة روسية. مسلحون مجهولون يهاجمون حاجزا.");
+        d.sentences = vec![Span { start: 0, end: 24 }, Span { start: 25, end: 55 }];
+        for (eid, en, ar) in [
+            ("country:TUR", Some("Turkey"), "تركيا"),
+            ("new:person:سعيد", None, "سعيد"),
+        ] {
+            d.entities.push(Entity {
+                id: eid.into(),
+                kind: EntityType::Country,
+                name_en: en.map(String::from),
+                name_ar: ar.into(),
+                country: None,
+                in_kb: en.is_some(),
+                mentions: Vec::new(),
+            });
+        }
+        d.events = events;
+        d
+    }
+
+    fn event(
+        actor: &[&str],
+        sentence: usize,
+        confidence: Option<f32>,
+        decided_by: Option<&str>,
+        actor_text: Option<&str>,
+    ) -> marsad_doc::Event {
+        marsad_doc::Event {
+            kind: "ASSAULT".into(),
+            mode: None,
+            quad: 4,
+            actor: actor.iter().map(|s| s.to_string()).collect(),
+            recipient: vec!["country:RUS".into()],
+            sentence,
+            start: 0,
+            end: 5,
+            trigger: "تسقط".into(),
+            modality: marsad_doc::Modality::Asserted,
+            date: None,
+            location: None,
+            rule: "assault.r".into(),
+            actor_text: actor_text.map(String::from),
+            confidence,
+            decided_by: decided_by.map(String::from),
+        }
+    }
+
+    #[test]
+    fn events_carry_their_evidence() {
+        let dir = tmp("evidence");
+        let mut s = Store::open(&dir).unwrap();
+        let d = evidence_doc(
+            "a",
+            vec![
+                event(&["country:TUR"], 0, Some(0.7), Some("model"), None),
+                event(&[], 1, None, Some("rule"), Some("مسلحون مجهولون")),
+                event(&["new:person:سعيد", "x:unknown"], 9, None, None, None),
+            ],
+        );
+        s.put(&[d]).unwrap();
+        let rows = s
+            .events(&EventFilter {
+                limit: 10,
+                ..Default::default()
+            })
+            .unwrap();
+        let name = |id: &str, ar: Option<&str>, en: Option<&str>| EntityName {
+            id: id.into(),
+            name_ar: ar.map(String::from),
+            name_en: en.map(String::from),
+        };
+        // (sentence text, actor names, actor text, confidence, decided by)
+        type Want<'a> = (
+            Option<&'a str>,
+            Vec<EntityName>,
+            Option<&'a str>,
+            Option<f64>,
+            Option<&'a str>,
+        );
+        let want: Vec<Want> = vec![
+            (
+                Some("تركيا تسقط مقاتلة روسية."),
+                vec![name("country:TUR", Some("تركيا"), Some("Turkey"))],
+                None,
+                Some(0.7),
+                Some("model"),
+            ),
+            (
+                Some("مسلحون مجهولون يهاجمون حاجزا."),
+                vec![],
+                Some("مسلحون مجهولون"),
+                None,
+                Some("rule"),
+            ),
+            (
+                None,
+                vec![
+                    name("new:person:سعيد", Some("سعيد"), None),
+                    name("x:unknown", None, None),
+                ],
+                None,
+                None,
+                None,
+            ),
+        ];
+        assert_eq!(rows.len(), want.len());
+        for (r, (text, names, actor_text, conf, by)) in rows.iter().zip(want) {
+            assert_eq!(r.sentence_text.as_deref(), text, "{r:?}");
+            assert_eq!(r.actor_names, names, "{r:?}");
+            assert_eq!(r.actor_text.as_deref(), actor_text, "{r:?}");
+            assert_eq!(r.confidence, conf, "{r:?}");
+            assert_eq!(r.decided_by.as_deref(), by, "{r:?}");
+            assert_eq!(r.recipient_names, [name("country:RUS", None, None)]);
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn min_confidence_filter() {
+        let dir = tmp("min-confidence");
+        let mut s = Store::open(&dir).unwrap();
+        let d = evidence_doc(
+            "a",
+            vec![
+                event(&["country:TUR"], 0, Some(0.3), Some("model"), None),
+                event(&["country:TUR"], 0, Some(0.7), Some("model"), None),
+                event(&["country:TUR"], 0, Some(0.95), Some("model"), None),
+                event(&["country:TUR"], 0, None, Some("rule"), None),
+            ],
+        );
+        s.put(&[d]).unwrap();
+        // (minimum, events kept: their confidences; None = not scored = 1.0)
+        let cases: &[(Option<f64>, &[Option<f64>])] = &[
+            (None, &[Some(0.3), Some(0.7), Some(0.95), None]),
+            (Some(0.0), &[Some(0.3), Some(0.7), Some(0.95), None]),
+            (Some(0.5), &[Some(0.7), Some(0.95), None]),
+            // 0.7 is stored as 0.7, not as the f32's 0.699999988…
+            (Some(0.7), &[Some(0.7), Some(0.95), None]),
+            (Some(0.71), &[Some(0.95), None]),
+            (Some(1.0), &[None]),
+        ];
+        for (min, want) in cases {
+            let got: Vec<Option<f64>> = s
+                .events(&EventFilter {
+                    min_confidence: *min,
+                    limit: 10,
+                    ..Default::default()
+                })
+                .unwrap()
+                .into_iter()
+                .map(|r| r.confidence)
+                .collect();
+            assert_eq!(&got, want, "--min-confidence {min:?}");
+        }
+        // Combined with another filter.
+        let n = s
+            .events(&EventFilter {
+                min_confidence: Some(0.5),
+                kind: Some("ASSAULT".into()),
+                actor: Some("country:TUR".into()),
+                limit: 10,
+                ..Default::default()
+            })
+            .unwrap()
+            .len();
+        assert_eq!(n, 3);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// Builds a database at `version` (0 = empty file) holding, for versions
+    /// 1 and 2, one document with one event.
+    fn old_store(dir: &Path, version: i64) {
+        std::fs::create_dir_all(dir).unwrap();
+        let c = Connection::open(dir.join("marsad.db")).unwrap();
+        if version == 0 {
+            return;
+        }
+        c.execute_batch(SCHEMA_V1).unwrap();
+        if version >= 2 {
+            c.execute_batch(MIGRATE_V2).unwrap();
+        }
+        c.pragma_update(None, "user_version", version).unwrap();
+        let d = evidence_doc("old", vec![event(&["country:TUR"], 0, None, None, None)]);
+        c.execute(
+            "INSERT INTO documents (id, hash, published, title, source, json) VALUES ('old', 'h', '2015-11-24', NULL, NULL, ?1)",
+            [serde_json::to_string(&d).unwrap()],
+        )
+        .unwrap();
+        c.execute(
+            "INSERT INTO entities (doc_id, entity_id, type, name, mentions) VALUES ('old', 'country:TUR', 'COUNTRY', 'Turkey', 1)",
+            [],
+        )
+        .unwrap();
+        if version >= 2 {
+            c.execute("UPDATE entities SET name_ar = 'تركيا'", [])
+                .unwrap();
+        }
+        c.execute(
+            "INSERT INTO events (doc_id, seq, type, mode, quad, actor, recipient, date, modality, rule, sentence, start, end)
+             VALUES ('old', 0, 'ASSAULT', NULL, 4, 'country:TUR', 'country:RUS', NULL, 'asserted', 'r', 0, 0, 5)",
+            [],
+        )
+        .unwrap();
+    }
+
+    #[test]
+    fn every_older_version_is_migrated_to_the_current_one() {
+        // (version built, events expected after opening)
+        for (version, events) in [(0, 0), (1, 1), (2, 1), (SCHEMA_VERSION, 0)] {
+            let dir = tmp(&format!("migrate-v{version}"));
+            if version < SCHEMA_VERSION {
+                old_store(&dir, version);
+            }
+            let mut s = Store::open(&dir).unwrap();
+            let v: i64 = s
+                .conn
+                .pragma_query_value(None, "user_version", |r| r.get(0))
+                .unwrap();
+            assert_eq!(v, SCHEMA_VERSION, "from version {version}");
+            let all = EventFilter {
+                limit: 10,
+                ..Default::default()
+            };
+            let rows = s.events(&all).unwrap();
+            assert_eq!(rows.len(), events, "from version {version}");
+            if let Some(r) = rows.first() {
+                // Old rows have no evidence columns; the sentence is cut from
+                // the stored document, names come from the entities table.
+                assert_eq!(
+                    (
+                        r.confidence,
+                        r.decided_by.as_deref(),
+                        r.actor_text.as_deref()
+                    ),
+                    (None, None, None)
+                );
+                let stored: Option<String> = s
+                    .conn
+                    .query_row("SELECT sentence_text FROM events", [], |r| r.get(0))
+                    .unwrap();
+                assert_eq!(stored, None);
+                assert_eq!(r.sentence_text.as_deref(), Some("تركيا تسقط مقاتلة روسية."));
+                assert_eq!(
+                    (
+                        r.actor_names[0].name_ar.as_deref(),
+                        r.actor_names[0].name_en.as_deref()
+                    ),
+                    if version == 1 {
+                        (None, Some("Turkey")) // no Arabic names in version 1
+                    } else {
+                        (Some("تركيا"), Some("Turkey"))
+                    }
+                );
+                // An old event does not pass a confidence filter by accident.
+                let min = EventFilter {
+                    min_confidence: Some(0.9),
+                    ..all.clone()
+                };
+                assert_eq!(s.events(&min).unwrap().len(), 1);
+            }
+            // New events store everything.
+            s.put(&[evidence_doc(
+                "new",
+                vec![event(&[], 1, Some(0.5), Some("model"), Some("مسلحون"))],
+            )])
+            .unwrap();
+            let r = s
+                .events(&EventFilter {
+                    min_confidence: Some(0.4),
+                    involving: Some("country:RUS".into()),
+                    ..all.clone()
+                })
+                .unwrap()
+                .into_iter()
+                .find(|r| r.doc_id == "new")
+                .unwrap();
+            assert_eq!(
+                (
+                    r.confidence,
+                    r.decided_by.as_deref(),
+                    r.actor_text.as_deref()
+                ),
+                (Some(0.5), Some("model"), Some("مسلحون"))
+            );
+            drop(s);
+            // Opening again does not migrate twice.
+            assert!(Store::open(&dir).is_ok(), "from version {version}");
+            let _ = std::fs::remove_dir_all(&dir);
+        }
+    }
+
+    #[test]
+    fn a_failed_migration_leaves_the_old_version() {
+        // A version-2 database whose events table already has a column the
+        // migration adds: the migration fails, and nothing of it is kept.
+        let dir = tmp("migrate-fail");
+        old_store(&dir, 2);
+        let c = Connection::open(dir.join("marsad.db")).unwrap();
+        c.execute_batch("ALTER TABLE events ADD COLUMN actor_text TEXT;")
+            .unwrap();
+        drop(c);
+        assert!(Store::open(&dir).is_err());
+        let c = Connection::open(dir.join("marsad.db")).unwrap();
+        let v: i64 = c
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(v, 2);
+        let has_confidence = c.prepare("SELECT confidence FROM events").is_ok();
+        assert!(!has_confidence, "a half-applied migration");
         let _ = std::fs::remove_dir_all(&dir);
     }
 
@@ -807,9 +1171,33 @@ pub struct EventRow {
     pub trigger: Option<String>,
     pub location: Option<String>,
     pub sentence: usize,
+    /// The sentence's text (stored with the event, or cut from the stored
+    /// document for events of an older store); `None` when neither knows it.
+    pub sentence_text: Option<String>,
     pub start: usize,
     pub end: usize,
     pub rule: String,
+    /// Ids and names of the actors (same order as `actor`).
+    pub actor_names: Vec<EntityName>,
+    /// Ids and names of the recipients (same order as `recipient`).
+    pub recipient_names: Vec<EntityName>,
+    /// Words naming an actor the knowledge base cannot name, when `actor` is
+    /// empty (`مسلحون مجهولون`).
+    pub actor_text: Option<String>,
+    /// Probability from the learned detector, in [0, 1] (`None`: not
+    /// scored, or stored by an older marsad).
+    pub confidence: Option<f64>,
+    /// `model` or `rule`.
+    pub decided_by: Option<String>,
+}
+
+/// An entity id with its names as the document (or, filled in by the
+/// caller, the knowledge base) gives them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct EntityName {
+    pub id: String,
+    pub name_ar: Option<String>,
+    pub name_en: Option<String>,
 }
 
 /// An actor's totals, for `marsad actors`.
@@ -853,6 +1241,52 @@ pub struct EntityRow {
     pub copy_of: Option<String>,
 }
 
+/// The document whose events [`Store::for_each_event`] is reading.
+#[derive(Default)]
+struct DocContext {
+    id: String,
+    names: HashMap<String, EntityName>,
+    /// Loaded when an event has no stored sentence text (`Some(None)`: the
+    /// document's JSON is missing or unreadable).
+    doc: Option<Option<Document>>,
+}
+
+/// The entities of a stored document with their names, by id
+/// (`st`: `SELECT entity_id, name, name_ar FROM entities WHERE doc_id = ?1`).
+/// Stores keep the English name (or the Arabic one when there is none) in
+/// `name` and the Arabic one in `name_ar` (NULL in version-1 rows: then
+/// `name` is Arabic or English by its script).
+fn entity_names(
+    st: &mut rusqlite::Statement<'_>,
+    doc_id: &str,
+) -> rusqlite::Result<HashMap<String, EntityName>> {
+    let rows = st.query_map([doc_id], |r| {
+        let (id, name, name_ar): (String, String, Option<String>) =
+            (r.get(0)?, r.get(1)?, r.get(2)?);
+        let (name_ar, name_en) = match name_ar {
+            Some(ar) => {
+                let en = (name != ar).then_some(name);
+                (Some(ar), en)
+            }
+            None if name.chars().any(is_arabic_letter) => (Some(name), None),
+            None => (None, Some(name)),
+        };
+        Ok((
+            id.clone(),
+            EntityName {
+                id,
+                name_ar,
+                name_en,
+            },
+        ))
+    })?;
+    rows.collect()
+}
+
+fn is_arabic_letter(c: char) -> bool {
+    matches!(c, '\u{0600}'..='\u{06FF}' | '\u{0750}'..='\u{077F}' | '\u{08A0}'..='\u{08FF}')
+}
+
 /// Filters of the event query (all optional).
 #[derive(Debug, Default, Clone)]
 pub struct EventFilter {
@@ -867,6 +1301,9 @@ pub struct EventFilter {
     pub kind: Option<String>,
     pub since: Option<String>,
     pub until: Option<String>,
+    /// Only events whose confidence is at least this (events without a
+    /// confidence count as 1.0).
+    pub min_confidence: Option<f64>,
     pub limit: usize,
 }
 
@@ -893,7 +1330,8 @@ impl Store {
     ) -> Result<(), StoreError> {
         let mut sql = String::from(
             "SELECT e.doc_id, e.date, e.type, e.mode, e.quad, e.actor, e.recipient, e.modality, e.trigger,
-                    e.location, e.sentence, e.start, e.end, e.rule, d.published, d.story, d.dup_of, e.seq
+                    e.location, e.sentence, e.start, e.end, e.rule, d.published, d.story, d.dup_of, e.seq,
+                    e.confidence, e.decided_by, e.actor_text, e.sentence_text
              FROM events e JOIN documents d ON d.id = e.doc_id WHERE 1=1",
         );
         if !f.copies {
@@ -902,31 +1340,35 @@ impl Store {
         if let Some(story) = f.story {
             sql.push_str(&format!(" AND d.story = {story}"));
         }
-        let mut args: Vec<String> = Vec::new();
-        let mut add = |clause: &str, v: &Option<String>, args: &mut Vec<String>| {
+        let mut args: Vec<rusqlite::types::Value> = Vec::new();
+        let mut add = |clause: &str, v: Option<rusqlite::types::Value>| {
             if let Some(v) = v {
-                args.push(v.clone());
+                args.push(v);
                 sql.push_str(&clause.replace('?', &format!("?{}", args.len())));
             }
         };
+        let text = |v: &Option<String>| v.clone().map(rusqlite::types::Value::Text);
         add(
             " AND (' ' || e.actor || ' ') LIKE '% ' || ? || ' %'",
-            &f.actor,
-            &mut args,
+            text(&f.actor),
         );
         add(
             " AND (' ' || e.recipient || ' ') LIKE '% ' || ? || ' %'",
-            &f.recipient,
-            &mut args,
+            text(&f.recipient),
         );
         add(
             " AND (' ' || e.actor || ' ' || e.recipient || ' ') LIKE '% ' || ? || ' %'",
-            &f.involving,
-            &mut args,
+            text(&f.involving),
         );
-        add(" AND e.type = ?", &f.kind, &mut args);
-        add(" AND e.date >= ?", &f.since, &mut args);
-        add(" AND e.date <= ?", &f.until, &mut args);
+        add(" AND e.type = ?", text(&f.kind));
+        add(" AND e.date >= ?", text(&f.since));
+        add(" AND e.date <= ?", text(&f.until));
+        // Bound as a number: a text parameter would compare greater than
+        // every number.
+        add(
+            " AND COALESCE(e.confidence, 1.0) >= ?",
+            f.min_confidence.map(rusqlite::types::Value::Real),
+        );
         // Newest reports first (an event dated in the future or the past by
         // its text does not jump the queue), then the event date.
         sql.push_str(" ORDER BY COALESCE(d.published, e.date) DESC, e.date DESC, e.doc_id, e.seq");
@@ -955,13 +1397,60 @@ impl Store {
                 trigger: r.get(8)?,
                 location: r.get(9)?,
                 sentence: r.get::<_, i64>(10)? as usize,
+                sentence_text: r.get(21)?,
                 start: r.get::<_, i64>(11)? as usize,
                 end: r.get::<_, i64>(12)? as usize,
                 rule: r.get(13)?,
+                actor_names: Vec::new(),
+                recipient_names: Vec::new(),
+                actor_text: r.get(20)?,
+                confidence: r.get(18)?,
+                decided_by: r.get(19)?,
             })
         };
+        // Names and (for events of older stores) sentences come from the
+        // event's document, looked up once per document: rows of one
+        // document are consecutive.
+        let mut ctx = DocContext::default();
+        let mut names_st = self
+            .conn
+            .prepare("SELECT entity_id, name, name_ar FROM entities WHERE doc_id = ?1")
+            .map_err(|e| self.err(e))?;
         while let Some(r) = rows.next().map_err(|e| self.err(e))? {
-            out(row(r).map_err(|e| self.err(e))?);
+            let mut ev = row(r).map_err(|e| self.err(e))?;
+            if ctx.id != ev.doc_id {
+                ctx = DocContext {
+                    id: ev.doc_id.clone(),
+                    names: entity_names(&mut names_st, &ev.doc_id).map_err(|e| self.err(e))?,
+                    doc: None,
+                };
+            }
+            if ev.sentence_text.is_none() {
+                let doc = match &ctx.doc {
+                    Some(d) => d,
+                    None => ctx.doc.insert(self.document(&ev.doc_id)?),
+                };
+                ev.sentence_text = doc.as_ref().and_then(|d| {
+                    d.sentences
+                        .get(ev.sentence)
+                        .map(|s| d.slice(*s))
+                        .filter(|s| !s.is_empty())
+                });
+            }
+            let named = |ids: &[String]| -> Vec<EntityName> {
+                ids.iter()
+                    .map(|id| match ctx.names.get(id) {
+                        Some(n) => n.clone(),
+                        None => EntityName {
+                            id: id.clone(),
+                            ..Default::default()
+                        },
+                    })
+                    .collect()
+            };
+            ev.actor_names = named(&ev.actor);
+            ev.recipient_names = named(&ev.recipient);
+            out(ev);
         }
         Ok(())
     }

@@ -40,13 +40,24 @@ impl<W: Write> CsvWriter<W> {
             self.field.clear();
             match value {
                 Value::Null => continue,
-                Value::Str(s) => self.field.extend_from_slice(s.as_bytes()),
+                Value::Str(s) => {
+                    if csv_needs_guard(s) {
+                        self.field.push(b'\'');
+                    }
+                    self.field.extend_from_slice(s.as_bytes())
+                }
                 Value::Int(n) => self.field.extend_from_slice(n.to_string().as_bytes()),
                 Value::Float(x) => format_float(*x, &mut self.field),
                 Value::Bool(b) => self
                     .field
                     .extend_from_slice(if *b { b"true" } else { b"false" }),
-                Value::List(items) => join_list(items, &mut self.field),
+                Value::List(items) => {
+                    join_list(items, &mut self.field);
+                    // Joined items are ASCII-escaped UTF-8: still valid UTF-8.
+                    if std::str::from_utf8(&self.field).is_ok_and(csv_needs_guard) {
+                        self.field.insert(0, b'\'');
+                    }
+                }
             }
             push_field(&mut self.line, &self.field, true);
         }
@@ -62,6 +73,45 @@ impl<W: Write> CsvWriter<W> {
 
     pub(crate) fn finish(self) -> W {
         self.out
+    }
+}
+
+/// Invisible formatting characters a spreadsheet may skip before a formula
+/// sign: bidi marks, embeddings, overrides and isolates, zero-width
+/// characters, word joiner, BOM, the Arabic letter mark.
+fn invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{061C}'
+            | '\u{180E}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{FEFF}'
+    )
+}
+
+/// Whether a text field would be taken for a formula by a spreadsheet and is
+/// written with a `'` in front (see the crate documentation). Leading `'`s
+/// do not change the answer.
+pub fn csv_needs_guard(field: &str) -> bool {
+    let rest = field.trim_start_matches('\'');
+    if rest.starts_with(['\t', '\r']) {
+        return true;
+    }
+    rest.trim_start_matches(|c: char| c == '\'' || c.is_whitespace() || invisible(c))
+        .starts_with([
+            '=', '+', '-', '@', '\u{FF1D}', '\u{FF0B}', '\u{FF0D}', '\u{FF20}',
+        ])
+}
+
+/// A text field as it was before [`csv_needs_guard`] put a `'` in front of
+/// it (for readers of marsad's CSV).
+pub fn csv_unguard(field: &str) -> &str {
+    match field.strip_prefix('\'') {
+        Some(rest) if csv_needs_guard(rest) => rest,
+        _ => field,
     }
 }
 
@@ -110,7 +160,49 @@ pub(crate) fn join_list(items: &[String], out: &mut Vec<u8>) {
 
 #[cfg(test)]
 mod tests {
-    use super::join_list;
+    use super::{csv_needs_guard, csv_unguard, join_list};
+
+    #[test]
+    fn formula_guard() {
+        // (field, guarded)
+        let cases = [
+            ("=1+1", true),
+            ("+20 قتيلا", true),
+            ("-5", true),
+            ("@SUM(A1)", true),
+            ("=HYPERLINK(\"http://x\")", true),
+            ("\tx", true),
+            ("\rx", true),
+            ("  =1", true),
+            ("\u{200f}=1", true),
+            ("\u{feff}@x", true),
+            ("\u{00a0}-1", true),
+            ("＝1", true),
+            ("'=1", true),
+            ("''-1", true),
+            ("' =1", true),
+            ("x=1", false),
+            ("تركيا - روسيا", false),
+            ("'x", false),
+            ("'", false),
+            ("", false),
+            (" x", false),
+            ("1-2", false),
+            ("\u{200f}تركيا", false),
+        ];
+        for (field, guarded) in cases {
+            assert_eq!(csv_needs_guard(field), guarded, "{field:?}");
+            // Leading apostrophes never change the answer, so unguarding the
+            // written form gives the field back.
+            assert_eq!(csv_needs_guard(&format!("'{field}")), guarded, "'{field:?}");
+            let written = if guarded {
+                format!("'{field}")
+            } else {
+                field.to_string()
+            };
+            assert_eq!(csv_unguard(&written), field, "{written:?}");
+        }
+    }
 
     fn join(items: &[&str]) -> String {
         let items: Vec<String> = items.iter().map(|s| s.to_string()).collect();

@@ -50,6 +50,18 @@
 //! them, in the shortest form that reads back to the same value (`1.0`,
 //! `0.1`, `1e+300`), and the non-finite ones as `NaN`, `inf`, `-inf`.
 //!
+//! CSV files are opened in spreadsheets, which run a cell starting with `=`,
+//! `+`, `-` or `@` as a formula (CSV injection). A **text** field (a string
+//! or a list) that a spreadsheet could take for a formula is written with a
+//! `'` in front, which makes it plain text there: a field that, after any
+//! leading `'`s, starts with a tab or CR, or starts with `=`, `+`, `-`, `@`
+//! (or their full-width forms `＝＋－＠`) after any leading `'`s, white space
+//! and invisible formatting characters (bidi marks, zero-width characters,
+//! BOM). Numbers are written as they are (`-3` is a number, not a formula).
+//! To read such a field back: if it starts with `'` and what follows the `'`
+//! is itself a field that would be guarded, drop that one `'` (the rule
+//! ignores leading `'`s, so this is unambiguous; see [`csv_unguard`]).
+//!
 //! A [`ColType::StrList`] field is its items joined with `|`; inside an item
 //! a backslash is written `\\` and a `|` is written `\|`. The empty list is
 //! the empty text (so the field is `""`, not null); the one list that plain
@@ -71,6 +83,8 @@ mod csv;
 mod jsonl;
 mod pq;
 
+pub use csv::{csv_needs_guard, csv_unguard};
+
 use std::fmt;
 use std::io::{BufWriter, Write};
 use std::str::FromStr;
@@ -88,6 +102,8 @@ pub enum ColType {
     OptInt,
     /// A 64-bit float ([`Value::Float`]).
     Float,
+    /// A 64-bit float or null ([`Value::Float`] or [`Value::Null`]).
+    OptFloat,
     /// A boolean ([`Value::Bool`]).
     Bool,
     /// A list of strings, possibly empty, never null ([`Value::List`]).
@@ -100,9 +116,12 @@ impl ColType {
         matches!(
             (self, value),
             (ColType::Str | ColType::OptStr, Value::Str(_))
-                | (ColType::OptStr | ColType::OptInt, Value::Null)
+                | (
+                    ColType::OptStr | ColType::OptInt | ColType::OptFloat,
+                    Value::Null
+                )
                 | (ColType::Int | ColType::OptInt, Value::Int(_))
-                | (ColType::Float, Value::Float(_))
+                | (ColType::Float | ColType::OptFloat, Value::Float(_))
                 | (ColType::Bool, Value::Bool(_))
                 | (ColType::StrList, Value::List(_))
         )
@@ -115,6 +134,7 @@ impl ColType {
             ColType::Int => "an integer",
             ColType::OptInt => "an integer or null",
             ColType::Float => "a float",
+            ColType::OptFloat => "a float or null",
             ColType::Bool => "a boolean",
             ColType::StrList => "a list of strings",
         }
@@ -150,11 +170,11 @@ impl Column {
 pub enum Value {
     /// For [`ColType::Str`] and [`ColType::OptStr`].
     Str(String),
-    /// For [`ColType::OptStr`] and [`ColType::OptInt`].
+    /// For [`ColType::OptStr`], [`ColType::OptInt`] and [`ColType::OptFloat`].
     Null,
     /// For [`ColType::Int`] and [`ColType::OptInt`].
     Int(i64),
-    /// For [`ColType::Float`].
+    /// For [`ColType::Float`] and [`ColType::OptFloat`].
     Float(f64),
     /// For [`ColType::Bool`].
     Bool(bool),

@@ -77,6 +77,7 @@ fn field(column: &Column) -> Result<Type, ParquetError> {
         ColType::Int => primitive(PhysicalType::INT64, Repetition::REQUIRED),
         ColType::OptInt => primitive(PhysicalType::INT64, Repetition::OPTIONAL),
         ColType::Float => primitive(PhysicalType::DOUBLE, Repetition::REQUIRED),
+        ColType::OptFloat => primitive(PhysicalType::DOUBLE, Repetition::OPTIONAL),
         ColType::Bool => primitive(PhysicalType::BOOLEAN, Repetition::REQUIRED),
         ColType::StrList => {
             // The standard three-level list (LogicalTypes.md, "Lists").
@@ -126,7 +127,7 @@ impl<W: Write + Send> ParquetWriter<W> {
     /// row group when it is full.
     pub(crate) fn push(&mut self, row: &[Value]) -> Result<(), TableError> {
         for ((ty, buf), value) in self.types.iter().zip(&mut self.bufs).zip(row) {
-            let optional = matches!(ty, ColType::OptStr | ColType::OptInt);
+            let optional = matches!(ty, ColType::OptStr | ColType::OptInt | ColType::OptFloat);
             match value {
                 Value::Null => buf.def.push(0),
                 Value::Str(s) => {

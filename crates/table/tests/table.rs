@@ -3,7 +3,9 @@
 //! and the `parquet` crate's reader.
 
 use bytes::Bytes;
-use marsad_table::{ColType, Column, TableError, TableFormat, TableOptions, TableWriter, Value};
+use marsad_table::{
+    csv_unguard, ColType, Column, TableError, TableFormat, TableOptions, TableWriter, Value,
+};
 use parquet::basic::{LogicalType, Repetition, Type as PhysicalType};
 use parquet::file::reader::{FileReader, SerializedFileReader};
 use parquet::record::Field;
@@ -199,6 +201,86 @@ fn csv_fields_are_quoted_and_escaped() {
             records[1][1].as_deref().expect("a list is never null"),
         ));
         assert_eq!(&got_items, items);
+    }
+}
+
+#[test]
+fn csv_cells_that_look_like_formulas_are_neutralised() {
+    const COLS: &[Column] = &[
+        Column::new("v", ColType::OptStr),
+        Column::new("l", ColType::StrList),
+        Column::new("n", ColType::Int),
+        Column::new("x", ColType::OptFloat),
+    ];
+    // (string value, list value, number, float, expected record without CRLF)
+    let cases: &[(Value, Value, i64, Value, &str)] = &[
+        (
+            s("=HYPERLINK(\"http://evil\",\"x\")"),
+            list(&["=1+1"]),
+            -3,
+            Value::Float(-0.5),
+            r#""'=HYPERLINK(""http://evil"",""x"")",'=1+1,-3,-0.5"#,
+        ),
+        (
+            s("+966 قتيلا"),
+            list(&["a", "@b"]),
+            0,
+            Value::Null,
+            "'+966 قتيلا,a|@b,0,",
+        ),
+        (
+            s("-cmd|' /C calc'!A0"),
+            list(&["@x", "y"]),
+            1,
+            Value::Float(0.25),
+            "'-cmd|' /C calc'!A0,'@x|y,1,0.25",
+        ),
+        (
+            s("\u{200f}=1"),
+            list(&[" -1"]),
+            2,
+            Value::Null,
+            "'\u{200f}=1,' -1,2,",
+        ),
+        (s("\tx"), list(&["'=1"]), 3, Value::Null, "'\tx,''=1,3,"),
+        (
+            s("'x"),
+            list(&["تركيا - روسيا"]),
+            4,
+            Value::Null,
+            "'x,تركيا - روسيا,4,",
+        ),
+    ];
+    for (value, items, n, x, want) in cases {
+        let row = vec![value.clone(), items.clone(), Value::Int(*n), x.clone()];
+        let text = csv_of(COLS, row.clone());
+        assert_eq!(text, format!("v,l,n,x\r\n{want}\r\n"), "{value:?}");
+        // Read back by the documented rule, every value is what was written.
+        let records = parse_csv(&text);
+        let back: Vec<Value> = COLS
+            .iter()
+            .zip(&records[1])
+            .map(|(c, f)| csv_to_value(c.ty, f.clone()))
+            .collect();
+        assert_eq!(back, row);
+        // JSONL and Parquet are not spreadsheets: no guard there.
+        let jsonl = write(
+            TableFormat::Jsonl,
+            TableOptions::default(),
+            COLS,
+            std::slice::from_ref(&row),
+        );
+        let obj: serde_json::Value = serde_json::from_slice(&jsonl).unwrap();
+        if let Value::Str(v) = value {
+            assert_eq!(obj["v"], serde_json::json!(v));
+        }
+        let pq = write(
+            TableFormat::Parquet,
+            TableOptions::default(),
+            COLS,
+            std::slice::from_ref(&row),
+        );
+        assert_eq!(read_parquet(pq).1, [row]);
     }
 }
 
@@ -650,6 +732,13 @@ fn tricky_string() -> impl Strategy<Value = String> {
         Just("،"),
         Just("\u{feff}"),
         Just("x"),
+        Just("="),
+        Just("-"),
+        Just("+"),
+        Just("@"),
+        Just("'"),
+        Just("\t"),
+        Just("\u{200f}"),
     ];
     prop_oneof![
         any::<String>(),
@@ -685,15 +774,15 @@ fn csv_to_value(ty: ColType, field: Option<String>) -> Value {
         return Value::Null;
     };
     match ty {
-        ColType::Str | ColType::OptStr => Value::Str(text),
+        ColType::Str | ColType::OptStr => Value::Str(csv_unguard(&text).to_owned()),
         ColType::Int | ColType::OptInt => Value::Int(text.parse().unwrap()),
-        ColType::Float => Value::Float(match text.as_str() {
+        ColType::Float | ColType::OptFloat => Value::Float(match text.as_str() {
             "inf" => f64::INFINITY,
             "-inf" => f64::NEG_INFINITY,
             t => t.parse().unwrap(),
         }),
         ColType::Bool => Value::Bool(text.parse().unwrap()),
-        ColType::StrList => Value::List(split_list(&text)),
+        ColType::StrList => Value::List(split_list(csv_unguard(&text))),
     }
 }
 

@@ -686,7 +686,7 @@ fn scan(
             }
             let rest_ok = form[1..].iter().enumerate().all(|(k, w)| {
                 let tk = &tokens[i + 1 + k];
-                token_forms(tk, text).iter().any(|f| w.matches(f))
+                all_forms(tk, text).iter().any(|f| w.matches(f))
             });
             if rest_ok && best.is_none_or(|(_, bn)| n > bn) {
                 best = Some((pi as usize, n));
@@ -734,7 +734,8 @@ fn scan(
                     }
                     let feats = candidate_features(p, i, i + n, text, tokens, &ments, &stops, &ev);
                     let prob = m.prob(&m.buckets(&feats, &ev.kind));
-                    if prob < m.threshold(&ev.kind) {
+                    // (`!(p >= t)`: a NaN probability is no event.)
+                    if !(prob >= m.threshold(&ev.kind)) {
                         i += 1;
                         continue;
                     }
@@ -862,8 +863,10 @@ fn build(
     let in_sent = |m: &Ment| tokens[m.a].sentence == sent;
     // Mentions of actors in this sentence, by index into `ments`.
     // Mentions are sorted by their first token: this sentence's are a slice.
-    let m_lo = ments.partition_point(|m| tokens[m.a].sentence < sent);
-    let m_hi = ments.partition_point(|m| tokens[m.a].sentence <= sent);
+    // (Only mentions within CTX words of the trigger: a 40,000-word
+    // sentence costs no more than a normal one per candidate.)
+    let m_lo = ments.partition_point(|m| tokens[m.a].sentence < sent || m.a + CTX < a);
+    let m_hi = ments.partition_point(|m| tokens[m.a].sentence <= sent && m.a <= b + CTX);
     let after: Vec<usize> = (m_lo..m_hi)
         .filter(|&k| ments[k].a >= b && in_sent(&ments[k]) && is_actor_kind(ments[k].kind))
         .collect();
@@ -1134,6 +1137,39 @@ fn build(
             }
         }
     }
+    // A relation between two parties names its other party in the same
+    // clause even when the pattern's preposition is not there (`التقى …
+    // في جدة أمس الرئيس …`, `وقعت … مع`, `اتهم … الحكومة`): the nearest
+    // party after the trigger, within twelve words, not a place phrase.
+    if rec_idx.is_empty()
+        && p.recipient != RecipientSlot::None
+        && matches!(
+            p.kind.as_str(),
+            "CONSULT"
+                | "AGREE"
+                | "COOPERATE"
+                | "SUPPORT"
+                | "AID"
+                | "REQUEST"
+                | "ACCUSE"
+                | "THREATEN"
+                | "REJECT"
+                | "SANCTION"
+                | "COERCE"
+        )
+    {
+        if let Some(&k) = after.iter().find(|&&k| {
+            let m = &ments[k];
+            m.a >= from
+                && m.a <= b + 12
+                && !actor.contains(&m.id)
+                && m.how != How::Nisba
+                && !stop(b, m.a)
+                && !(m.a > 0 && matches!(tokens[m.a - 1].norm(), "في" | "وفي" | "من" | "عن"))
+        }) {
+            rec_idx = coordinated(ments, tokens, k);
+        }
+    }
     // A noun whose actor stands before it takes its genitive as the object
     // (`روسيا … قامت بتسليح "البيشمركة"`).
     if p.actor == ActorSlot::Gen && rec_idx.is_empty() && actor_end == b {
@@ -1230,12 +1266,68 @@ fn feature_form(t: &Token, text: &str) -> String {
     }
 }
 
+thread_local! {
+    /// Surface word → its cue classes and feature form (both depend on the
+    /// surface alone: same word, same answer, whatever the thread saw before).
+    static WORDS: std::cell::RefCell<HashMap<String, (u32, std::rc::Rc<str>), marsad_text::lexicon::FxBuild>> =
+        std::cell::RefCell::new(HashMap::default());
+}
+
+thread_local! {
+    /// Surface word → its [`token_forms`] (for the words after a trigger's
+    /// first word).
+    static ALL_FORMS: std::cell::RefCell<HashMap<String, std::rc::Rc<Vec<String>>, marsad_text::lexicon::FxBuild>> =
+        std::cell::RefCell::new(HashMap::default());
+}
+
+/// [`token_forms`] cached per surface word.
+fn all_forms(t: &Token, text: &str) -> std::rc::Rc<Vec<String>> {
+    let surface = &text[t.start..t.end];
+    if let Some(v) = ALL_FORMS.with(|c| c.borrow().get(surface).cloned()) {
+        return v;
+    }
+    let v = std::rc::Rc::new(token_forms(t, text));
+    ALL_FORMS.with(|c| {
+        let mut m = c.borrow_mut();
+        if m.len() > 200_000 {
+            m.clear();
+        }
+        m.insert(surface.to_string(), v.clone());
+    });
+    v
+}
+
+/// Cue classes and feature form of a token, cached per surface word.
+fn word_info(t: &Token, text: &str) -> (u32, std::rc::Rc<str>) {
+    let surface = &text[t.start..t.end];
+    if let Some(v) = WORDS.with(|c| c.borrow().get(surface).cloned()) {
+        return v;
+    }
+    let cue = if t.kind == TokenKind::Arabic {
+        crate::cues::Cues::builtin().classes(&all_forms(t, text))
+    } else {
+        0
+    };
+    let form: std::rc::Rc<str> = if t.kind == TokenKind::Arabic {
+        feature_form(t, text).into()
+    } else if t.kind == TokenKind::Number {
+        "<num>".into()
+    } else {
+        t.norm().into()
+    };
+    WORDS.with(|c| {
+        let mut m = c.borrow_mut();
+        if m.len() > 200_000 {
+            m.clear();
+        }
+        m.insert(surface.to_string(), (cue, form.clone()));
+    });
+    (cue, form)
+}
+
 /// Cue classes of a token.
 fn cue_bits(t: &Token, text: &str) -> u32 {
-    if t.kind != TokenKind::Arabic {
-        return 0;
-    }
-    crate::cues::Cues::builtin().classes(&token_forms(t, text))
+    word_info(t, text).0
 }
 
 /// A clause boundary between tokens x..y (`stops` are prefix counts).
@@ -1397,13 +1489,13 @@ fn candidate_features(
         Pos::Passive => "passive",
     };
     f.push(h(&["pos", pos, t]));
-    let trig: Vec<String> = tokens[a..b].iter().map(|x| feature_form(x, text)).collect();
+    let trig: Vec<std::rc::Rc<str>> = tokens[a..b].iter().map(|x| word_info(x, text).1).collect();
     let trig_s = trig.join("_");
     f.push(h(&["tw", &trig_s, t]));
     f.push(h(&["tw", &trig_s]));
     f.push(h(&["tsurf", tokens[a].norm(), t]));
     // Character n-grams of the trigger's first word.
-    let chars: Vec<char> = format!("<{}>", trig[0]).chars().collect();
+    let chars: Vec<char> = format!("<{}>", &*trig[0]).chars().collect();
     for n in [3usize, 4] {
         for w in chars.windows(n) {
             let g: String = w.iter().collect();
@@ -1492,18 +1584,9 @@ fn candidate_features(
     }) {
         f.push(h(&["year", t]));
     }
-    let forms: Vec<String> = (s_lo..s_hi)
-        .map(|k| {
-            if tokens[k].kind == TokenKind::Arabic {
-                feature_form(&tokens[k], text)
-            } else if tokens[k].kind == TokenKind::Number {
-                "<num>".to_string()
-            } else {
-                tokens[k].norm().to_string()
-            }
-        })
-        .collect();
-    let at = |k: usize| forms[k - s_lo].as_str();
+    let info: Vec<(u32, std::rc::Rc<str>)> =
+        (s_lo..s_hi).map(|k| word_info(&tokens[k], text)).collect();
+    let at = |k: usize| &*info[k - s_lo].1;
     // Words around the trigger.
     for d in 1..=3usize {
         if a >= s_lo + d {
@@ -1541,7 +1624,7 @@ fn candidate_features(
         if k >= a && k < b {
             continue;
         }
-        let c = cue_bits(&tokens[k], text);
+        let c = info[k - s_lo].0;
         if c == 0 {
             continue;
         }
@@ -1562,7 +1645,9 @@ fn candidate_features(
         }
     }
     // Arguments and entities.
-    let in_sent: Vec<&Ment> = ments
+    let lo = ments.partition_point(|m| m.a < s_lo);
+    let hi = ments.partition_point(|m| m.a < s_hi);
+    let in_sent: Vec<&Ment> = ments[lo..hi]
         .iter()
         .filter(|m| tokens[m.a].sentence == sent)
         .collect();

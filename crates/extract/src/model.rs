@@ -156,7 +156,7 @@ impl EventModel {
             return Err(bad(format!("feature bits {bits} outside 8..=24")));
         }
         let scale = f32_at(12);
-        if !scale.is_finite() || scale <= 0.0 {
+        if !scale.is_finite() || scale <= 0.0 || !(scale * 32767.0).is_finite() {
             return Err(bad(format!("bad weight scale {scale}")));
         }
         let mut thresholds = [0.5f32; 16];
@@ -371,6 +371,11 @@ mod tests {
             ({
                 let mut g = good.clone();
                 g[12..16].copy_from_slice(&f32::NAN.to_le_bytes());
+                g
+            }, "scale"),
+            ({
+                let mut g = good.clone();
+                g[12..16].copy_from_slice(&3e38f32.to_le_bytes());
                 g
             }, "scale"),
             ({

@@ -344,6 +344,7 @@ mod tests {
             .collect();
         let opts = TrainOptions {
             bits: 10,
+            rate: 0.5,
             ..TrainOptions::default()
         };
         let m = train(&data, &opts);
@@ -396,16 +397,18 @@ mod tests {
     fn threshold_maximises_f1() {
         let s = [
             (0.9, true),
-            (0.7, true),
-            (0.6, false),
+            (0.8, true),
+            (0.7, false),
+            (0.6, true),
+            (0.5, true),
             (0.3, false),
-            (0.25, true),
         ];
+        // F1: keep the four positives and one negative.
         let t = best_threshold(&s, 1.0);
-        assert!(t > 0.6 && t <= 0.7, "{t}");
-        // Weighing precision: only the surest positive passes.
+        assert!(t > 0.3 && t <= 0.5, "{t}");
+        // Weighing precision: only the two surest positives pass.
         let t = best_threshold(&s, 0.3);
-        assert!(t > 0.7 && t <= 0.9, "{t}");
+        assert!(t > 0.7 && t <= 0.8, "{t}");
         assert_eq!(best_threshold(&[(0.9, false)], 1.0), 0.5);
     }
 

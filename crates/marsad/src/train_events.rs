@@ -613,9 +613,11 @@ pub fn cross_validate(
                 .candidates
                 .iter()
                 .map(|c| {
-                    marsad_extract::events::gate(&c.event)
-                        && m.prob(&m.buckets(&c.features, &c.event.kind))
-                            >= m.threshold(&c.event.kind)
+                    marsad_extract::events::accept(
+                        &c.event,
+                        m.prob(&m.buckets(&c.features, &c.event.kind)),
+                        &m,
+                    )
                 })
                 .collect();
             let has = |kind: usize, which: &dyn Fn(usize) -> bool| {

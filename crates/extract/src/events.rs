@@ -1502,11 +1502,15 @@ fn candidate_features(
     f.push(h(&["tw", &trig_s]));
     f.push(h(&["tsurf", tokens[a].norm(), t]));
     // Character n-grams of the trigger's first word.
-    let chars: Vec<char> = format!("<{}>", &*trig[0]).chars().collect();
+    let word = format!("<{}>", &*trig[0]);
+    let bounds: Vec<usize> = word
+        .char_indices()
+        .map(|(i, _)| i)
+        .chain(std::iter::once(word.len()))
+        .collect();
     for n in [3usize, 4] {
-        for w in chars.windows(n) {
-            let g: String = w.iter().collect();
-            f.push(h(&["cg", &g, t]));
+        for w in bounds.windows(n + 1) {
+            f.push(h(&["cg", &word[w[0]..w[n]], t]));
         }
     }
     // The sentence's token range, bounded (a 5,000-word sentence costs no

@@ -15,7 +15,7 @@ pub const CUES_TSV: (&str, &str) = (
 );
 
 /// Cue classes, in bit order.
-pub const CLASSES: [&str; 24] = [
+pub const CLASSES: [&str; 25] = [
     "market",
     "sports",
     "culture",
@@ -40,6 +40,7 @@ pub const CLASSES: [&str; 24] = [
     "future",
     "possible",
     "unnamed",
+    "number",
 ];
 
 /// Bit of a class name.

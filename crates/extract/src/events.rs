@@ -666,6 +666,8 @@ fn scan(
     }
     let mut out: Vec<EventFound> = Vec::new();
     let mut last_actor: Vec<String> = Vec::new();
+    // The subject of the last verb event and its sentence.
+    let mut last_subject: (Vec<String>, Option<usize>) = (Vec::new(), None);
     let mut i = 0;
     while i < tokens.len() {
         let t = &tokens[i];
@@ -721,6 +723,7 @@ fn scan(
             dates,
             published,
             &last_actor,
+            &last_subject,
             &stops,
         ) {
             let mut ev = ev;
@@ -760,6 +763,9 @@ fn scan(
             }
             if !ev.actor.is_empty() {
                 last_actor = ev.actor.clone();
+                if p.pos == Pos::Verb {
+                    last_subject = (ev.actor.clone(), Some(ev.sentence));
+                }
             }
             // A reaction with no stated target (`طعنة في الظهر`, `وحذر من
             // عواقب`) answers the last act by another side in the article.
@@ -864,6 +870,7 @@ fn build(
     dates: &[DateFound],
     published: Option<&str>,
     last_actor: &[String],
+    last_subject: &(Vec<String>, Option<usize>),
     stops: &[u32],
 ) -> Option<EventFound> {
     let sent = tokens[a].sentence;
@@ -1123,6 +1130,11 @@ fn build(
             );
         if p.actor == ActorSlot::Min || p.pos != Pos::Verb || !clause_initial {
             // No named actor: an unknown one (`مسلحون`, or none stated).
+        } else if last_subject.1 == Some(sent) && !last_subject.0.is_empty() {
+            // `وطالب بوتين أنقرة بالاعتذار، واتهم …`: a clause-initial verb
+            // continues the subject of the sentence's previous verb, not
+            // its object.
+            actor = last_subject.0.clone();
         } else if let Some(&k) = before.iter().rev().find(|&&k| {
             // Pronoun or zero subject: the nearest possible subject earlier in
             // the sentence, else the previous event's actor.
@@ -1245,10 +1257,13 @@ fn build(
     }
     // A person's or an institution's own state is not the recipient of its
     // act (`حذر بوتين من عواقب على العلاقات بين موسكو وأنقرة` → Turkey).
-    let own_states: Vec<String> = actor_idx
+    // (By id: an actor carried over from an earlier clause has no mention
+    // here.)
+    let own_states: Vec<String> = actor
         .iter()
-        .filter(|&&k| ments[k].kind != Kind::Country)
-        .filter_map(|&k| ments[k].country.as_ref().map(|c| format!("country:{c}")))
+        .filter_map(|id| ments.iter().find(|m| &m.id == id))
+        .filter(|m| m.kind != Kind::Country)
+        .filter_map(|m| m.country.as_ref().map(|c| format!("country:{c}")))
         .collect();
     let recipient: Vec<String> = ids(ments, &rec_idx)
         .into_iter()
@@ -1897,7 +1912,7 @@ mod tests {
     /// place phrase is no subject.
     #[test]
     fn argument_table() {
-        let cases: [(&str, &str, &[&str], &[&str]); 5] = [
+        let cases: [(&str, &str, &[&str], &[&str]); 6] = [
             (
                 "التقى الرئيس المصري عبد الفتاح السيسي في القاهرة أمس وزير الخارجية الأمريكي جون كيري.",
                 "CONSULT",
@@ -1913,6 +1928,12 @@ mod tests {
             ("قتل 3 جنود عراقيين في هجوم.", "ASSAULT", &[], &["country:IRQ"]),
             ("قتل 3 من عناصر داعش في هجوم.", "ASSAULT", &[], &["group:isis"]),
             ("هاجمت روسيا مواقع داعش.", "ASSAULT", &["country:RUS"], &["group:isis"]),
+            (
+                "وطالب الرئيس الروسي فلاديمير بوتين أنقرة بالاعتذار، واتهم القيادة التركية بدفع العلاقات إلى طريق مسدود.",
+                "ACCUSE",
+                &["person:vladimir-putin"],
+                &["country:TUR"],
+            ),
         ];
         for (s, kind, actor, recipient) in cases {
             let evs = candidates_of(s);

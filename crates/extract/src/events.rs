@@ -744,7 +744,7 @@ fn scan(
                         continue;
                     }
                     let feats = candidate_features(p, i, i + n, text, tokens, &ments, &stops, &ev);
-                    let prob = m.prob(&m.buckets(&feats, &ev.kind));
+                    let prob = m.prob(&m.buckets(&feats));
                     if !accept(&ev, prob, m) {
                         i += 1;
                         continue;

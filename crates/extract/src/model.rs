@@ -98,10 +98,9 @@ impl EventModel {
         (h & self.mask()) as usize
     }
 
-    /// Buckets of a candidate's feature hashes. (`kind` is the candidate's
-    /// type: every feature that depends on it is already conjoined with it.)
-    pub fn buckets(&self, feats: &[u64], kind: &str) -> Vec<u32> {
-        let _ = kind;
+    /// Buckets of a candidate's feature hashes (features that depend on the
+    /// type are already conjoined with it).
+    pub fn buckets(&self, feats: &[u64]) -> Vec<u32> {
         feats.iter().map(|&h| self.bucket(h) as u32).collect()
     }
 

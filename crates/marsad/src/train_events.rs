@@ -450,7 +450,7 @@ fn out_of_fold(
             let probs = analysed[i]
                 .candidates
                 .iter()
-                .map(|c| m.prob(&m.buckets(&c.features, &c.event.kind)))
+                .map(|c| m.prob(&m.buckets(&c.features)))
                 .collect();
             out.insert(i, probs);
         }
@@ -613,11 +613,7 @@ pub fn cross_validate(
                 .candidates
                 .iter()
                 .map(|c| {
-                    marsad_extract::events::accept(
-                        &c.event,
-                        m.prob(&m.buckets(&c.features, &c.event.kind)),
-                        &m,
-                    )
+                    marsad_extract::events::accept(&c.event, m.prob(&m.buckets(&c.features)), &m)
                 })
                 .collect();
             let has = |kind: usize, which: &dyn Fn(usize) -> bool| {

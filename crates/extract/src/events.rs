@@ -487,7 +487,7 @@ type Forms = std::rc::Rc<(Vec<String>, Vec<(u32, u16)>)>;
 /// form: `قتله` and `قتلة` share a match form but not their segments, and a
 /// cache keyed by the match form made the result depend on which word a
 /// thread saw first.)
-type FormCache = HashMap<String, Forms>;
+type FormCache = HashMap<String, Forms, marsad_text::lexicon::FxBuild>;
 
 thread_local! {
     static EMPTY: Forms = std::rc::Rc::new((Vec::new(), Vec::new()));

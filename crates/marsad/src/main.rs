@@ -169,6 +169,10 @@ enum Command {
         /// (seeds seed, seed+1, …) and pool the counts.
         #[arg(long, default_value_t = 1, value_name = "R")]
         repeat: usize,
+        /// With --cv: write every GSR sentence's out-of-fold decision
+        /// (id, type, gold, predicted, best probability, text) as TSV.
+        #[arg(long, value_name = "FILE")]
+        errors: Option<PathBuf>,
     },
     /// Measure text-layer throughput (per core) on SaudiNewsNet zips.
     Bench {
@@ -1239,6 +1243,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             seed,
             cv,
             repeat,
+            errors,
         } => {
             if !(8..=24).contains(&bits) {
                 return Err(user("--bits must be in 8..=24"));
@@ -1315,6 +1320,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     rep.merge(te::cross_validate(&data, &analysed, &spans, k, &o));
                 }
                 print!("{}", te::render(&rep, k, repeat.max(1)));
+                if let Some(path) = errors {
+                    std::fs::write(&path, te::render_decisions(&rep, &data))
+                        .with_context(|| format!("writing {}", path.display()))?;
+                }
                 return Ok(ExitCode::SUCCESS);
             }
             let m = te::train_final(&data, &analysed, 5, &opts);

@@ -562,6 +562,9 @@ pub struct CvReport {
     /// GSR attribution over detected `yes` sentences with span records:
     /// (with an actor, actor right, with a recipient, recipient right, scored).
     pub attribution: BTreeMap<String, [usize; 5]>,
+    /// Every scored GSR sentence: (sentence index, type, gold, predicted,
+    /// most probable candidate of the type).
+    pub decisions: Vec<(usize, String, bool, bool, f32)>,
 }
 
 /// Whether any word of `ours` is one of the gold span's words.
@@ -627,6 +630,19 @@ pub fn cross_validate(
                     let name = TYPES[*kind].0.to_string();
                     let e = rep.gsr.entry(name.clone()).or_default();
                     e.0.add(has(*kind, &|ci| decided[ci]), *yes);
+                    let best = a
+                        .candidates
+                        .iter()
+                        .filter(|c| type_index(&c.event.kind) == Some(*kind))
+                        .map(|c| m.prob(&m.buckets(&c.features)))
+                        .fold(0f32, f32::max);
+                    rep.decisions.push((
+                        i,
+                        name.clone(),
+                        *yes,
+                        has(*kind, &|ci| decided[ci]),
+                        best,
+                    ));
                     e.1.add(
                         has(*kind, &|ci| !a.candidates[ci].event.actor.is_empty()),
                         *yes,
@@ -723,6 +739,7 @@ impl CvReport {
             add(&mut e.0, &m);
             add(&mut e.1, &r);
         }
+        self.decisions.extend(o.decisions);
         for (k, a) in o.attribution {
             let e = self.attribution.entry(k).or_default();
             for (x, y) in e.iter_mut().zip(a) {
@@ -730,6 +747,23 @@ impl CvReport {
             }
         }
     }
+}
+
+/// The GSR decisions of a cross-validation as TSV (for error analysis).
+pub fn render_decisions(rep: &CvReport, sentences: &[Sentence]) -> String {
+    use std::fmt::Write;
+    let mut s = String::from("id\ttype\tgold\tpredicted\tprob\ttext\n");
+    for (i, t, gold, pred, p) in &rep.decisions {
+        let _ = writeln!(
+            s,
+            "{}\t{t}\t{}\t{}\t{p:.3}\t{}",
+            sentences[*i].id,
+            u8::from(*gold),
+            u8::from(*pred),
+            sentences[*i].text.replace(['\t', '\n'], " ")
+        );
+    }
+    s
 }
 
 /// The report as text.

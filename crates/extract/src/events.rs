@@ -487,13 +487,15 @@ type Forms = std::rc::Rc<(Vec<String>, Vec<(u32, u16)>)>;
 /// form: `قتله` and `قتلة` share a match form but not their segments, and a
 /// cache keyed by the match form made the result depend on which word a
 /// thread saw first.)
-type FormCache = HashMap<String, Forms, marsad_text::lexicon::FxBuild>;
+type FormCache = marsad_text::lexicon::WordMemo<Forms>;
+
+const MEMO_MAX: usize = 200_000;
 
 thread_local! {
     static EMPTY: Forms = std::rc::Rc::new((Vec::new(), Vec::new()));
-    /// (pattern set the cache belongs to, match form → forms).
+    /// (pattern set the cache belongs to, surface → forms).
     static FORMS: std::cell::RefCell<(usize, FormCache)> =
-        std::cell::RefCell::new((0, FormCache::default()));
+        std::cell::RefCell::new((0, FormCache::new(MEMO_MAX)));
 }
 
 /// [`token_forms`] of a token and the patterns they can start, cached per
@@ -501,13 +503,15 @@ thread_local! {
 fn cached_forms(p: &Patterns, t: &Token, text: &str) -> Forms {
     FORMS.with(|c| {
         let owner = p as *const Patterns as usize;
+        let surface = &text[t.start..t.end];
         {
             let mut m = c.borrow_mut();
             if m.0 != owner {
-                *m = (owner, FormCache::default());
+                m.0 = owner;
+                m.1.clear();
             }
-            if let Some(v) = m.1.get(&text[t.start..t.end]) {
-                return v.clone();
+            if let Some(v) = m.1.get(surface) {
+                return v;
             }
         }
         let forms = token_forms(t, text);
@@ -524,11 +528,7 @@ fn cached_forms(p: &Patterns, t: &Token, text: &str) -> Forms {
         } else {
             std::rc::Rc::new((forms, hits))
         };
-        let mut m = c.borrow_mut();
-        if m.1.len() > 200_000 {
-            m.1.clear();
-        }
-        m.1.insert(text[t.start..t.end].to_string(), v.clone());
+        c.borrow_mut().1.insert(surface, v.clone());
         v
     })
 }
@@ -1375,38 +1375,29 @@ fn feature_form(t: &Token, text: &str) -> String {
 thread_local! {
     /// Surface word → its cue classes and feature form (both depend on the
     /// surface alone: same word, same answer, whatever the thread saw before).
-    static WORDS: std::cell::RefCell<HashMap<String, (u32, std::rc::Rc<str>), marsad_text::lexicon::FxBuild>> =
-        std::cell::RefCell::new(HashMap::default());
-}
-
-thread_local! {
+    static WORDS: std::cell::RefCell<marsad_text::lexicon::WordMemo<(u32, std::rc::Rc<str>)>> =
+        std::cell::RefCell::new(marsad_text::lexicon::WordMemo::new(MEMO_MAX));
     /// Surface word → its [`token_forms`] (for the words after a trigger's
     /// first word).
-    static ALL_FORMS: std::cell::RefCell<HashMap<String, std::rc::Rc<Vec<String>>, marsad_text::lexicon::FxBuild>> =
-        std::cell::RefCell::new(HashMap::default());
+    static ALL_FORMS: std::cell::RefCell<marsad_text::lexicon::WordMemo<std::rc::Rc<Vec<String>>>> =
+        std::cell::RefCell::new(marsad_text::lexicon::WordMemo::new(MEMO_MAX));
 }
 
 /// [`token_forms`] cached per surface word.
 fn all_forms(t: &Token, text: &str) -> std::rc::Rc<Vec<String>> {
     let surface = &text[t.start..t.end];
-    if let Some(v) = ALL_FORMS.with(|c| c.borrow().get(surface).cloned()) {
+    if let Some(v) = ALL_FORMS.with(|c| c.borrow().get(surface)) {
         return v;
     }
     let v = std::rc::Rc::new(token_forms(t, text));
-    ALL_FORMS.with(|c| {
-        let mut m = c.borrow_mut();
-        if m.len() > 200_000 {
-            m.clear();
-        }
-        m.insert(surface.to_string(), v.clone());
-    });
+    ALL_FORMS.with(|c| c.borrow_mut().insert(surface, v.clone()));
     v
 }
 
 /// Cue classes and feature form of a token, cached per surface word.
 fn word_info(t: &Token, text: &str) -> (u32, std::rc::Rc<str>) {
     let surface = &text[t.start..t.end];
-    if let Some(v) = WORDS.with(|c| c.borrow().get(surface).cloned()) {
+    if let Some(v) = WORDS.with(|c| c.borrow().get(surface)) {
         return v;
     }
     let cue = if t.kind == TokenKind::Arabic {
@@ -1421,13 +1412,7 @@ fn word_info(t: &Token, text: &str) -> (u32, std::rc::Rc<str>) {
     } else {
         t.norm().into()
     };
-    WORDS.with(|c| {
-        let mut m = c.borrow_mut();
-        if m.len() > 200_000 {
-            m.clear();
-        }
-        m.insert(surface.to_string(), (cue, form.clone()));
-    });
+    WORDS.with(|c| c.borrow_mut().insert(surface, (cue, form.clone())));
     (cue, form)
 }
 

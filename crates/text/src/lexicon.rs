@@ -59,11 +59,12 @@ pub(crate) const WORD_KEY_MAX: usize = 23;
 /// A short word (at most [`WORD_KEY_MAX`] bytes) packed inline, so hash tables
 /// keyed by it need no pointer chasing or `memcmp` on lookup.
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
-pub(crate) struct WordKey([u64; 3]);
+pub struct WordKey([u64; 3]);
 
 impl WordKey {
+    /// The key of a word of at most 23 bytes (`None` for a longer one).
     #[inline]
-    pub(crate) fn new(s: &str) -> Option<WordKey> {
+    pub fn new(s: &str) -> Option<WordKey> {
         WordKey::from_utf8_bytes(s.as_bytes())
     }
 
@@ -87,6 +88,56 @@ impl Hash for WordKey {
         h.write_u64(self.0[0]);
         h.write_u64(self.0[1]);
         h.write_u64(self.0[2]);
+    }
+}
+
+/// A memo keyed by words: short words (≤ 23 bytes, nearly all) are looked
+/// up by an inline [`WordKey`] (no pointer to chase, no `memcmp`), longer
+/// ones by their string. Cleared when it holds `max` entries, so its size is
+/// bounded; the values must depend on the key alone (then what a thread saw
+/// before never changes an answer).
+#[derive(Debug)]
+pub struct WordMemo<V> {
+    short: HashMap<WordKey, V, FxBuild>,
+    long: HashMap<Box<str>, V, FxBuild>,
+    max: usize,
+}
+
+impl<V: Clone> WordMemo<V> {
+    pub fn new(max: usize) -> Self {
+        WordMemo {
+            short: HashMap::default(),
+            long: HashMap::default(),
+            max,
+        }
+    }
+
+    #[inline]
+    pub fn get(&self, w: &str) -> Option<V> {
+        match WordKey::new(w) {
+            Some(k) => self.short.get(&k).cloned(),
+            None => self.long.get(w).cloned(),
+        }
+    }
+
+    pub fn insert(&mut self, w: &str, v: V) {
+        if self.short.len() + self.long.len() >= self.max {
+            self.short.clear();
+            self.long.clear();
+        }
+        match WordKey::new(w) {
+            Some(k) => {
+                self.short.insert(k, v);
+            }
+            None => {
+                self.long.insert(w.into(), v);
+            }
+        }
+    }
+
+    pub fn clear(&mut self) {
+        self.short.clear();
+        self.long.clear();
     }
 }
 

@@ -446,6 +446,10 @@ pub struct Candidate {
 struct Ment {
     a: usize,
     b: usize,
+    /// Byte where the mention starts: after the proclitics of token `a`
+    /// (`لروسيا`), or at the token's start when the name itself begins
+    /// with a proclitic's letter (`كيري`, `لافروف`).
+    start: usize,
     id: String,
     kind: Kind,
     how: How,
@@ -637,6 +641,7 @@ fn scan(
                 continue;
             }
             ments.push(Ment {
+                start: m.span.start,
                 a: tok_of(m.span.start),
                 b: tok_of(m.span.end - 1) + 1,
                 id: f.id.clone(),
@@ -900,7 +905,14 @@ fn build(
         (lo..=m.a).any(|k| {
             let n = tokens[k].norm();
             if prep == "ل" {
-                n.starts_with('ل') && n != "لا" && n != "لم" && n != "لن" && n.chars().count() > 2
+                // (In the mention's own token only as a proclitic before
+                // the name, not as the name's first letter: `لافروف`.)
+                (k < m.a || m.start > tokens[k].start)
+                    && n.starts_with('ل')
+                    && n != "لا"
+                    && n != "لم"
+                    && n != "لن"
+                    && n.chars().count() > 2
             } else {
                 k < m.a && (n == prep || n.strip_prefix('و') == Some(prep))
             }
@@ -927,7 +939,9 @@ fn build(
     // (Also a place phrase: `في وسط مالي`, `في شمال العراق`, `قرب الحدود`.)
     let after_prep = |m: &Ment| -> bool {
         let t = &tokens[m.a];
-        t.has(SegKind::Prep)
+        // (A proclitic segment counts only when the name starts after it:
+        // `كيري` is segmented `ك`+`يري` but is one name.)
+        (t.has(SegKind::Prep) && m.start > t.start)
             || (m.a > 0 && is_prep(m.a - 1))
             || (m.a > 1
                 && matches!(
@@ -974,7 +988,11 @@ fn build(
     };
     // `نظيره الروسي` is the subject's counterpart: an object, never the subject.
     let counterpart = |m: &Ment| m.how == How::Role && tokens[m.a].norm().contains("نظير");
-    let subject_ok = |m: &Ment| (m.how != How::Nisba || plural_nisba(m)) && !counterpart(m);
+    // A plural in `-يين` is accusative or genitive (`ودعا الحوثيين إلى`,
+    // `قتل الفلسطينيين`): an object, never the subject (that is `-يون`).
+    let oblique_plural = |m: &Ment| tokens[m.b - 1].norm().ends_with("يين");
+    let subject_ok =
+        |m: &Ment| (m.how != How::Nisba || plural_nisba(m)) && !counterpart(m) && !oblique_plural(m);
     // Joint events: `بين X و Y` right after the trigger.
     if p.actor == ActorSlot::Joint {
         let hi = (b + 4).min(tokens.len());
@@ -1065,6 +1083,7 @@ fn build(
                 let adjacent = gap == 0 || (gap <= 2 && adjectives && ments[k].how == How::Nisba);
                 // `لـX` right after the noun is the recipient, not the genitive.
                 let li = gap == 0
+                    && ments[k].start > tokens[ments[k].a].start
                     && tokens[ments[k].a].norm().starts_with('ل')
                     && ments[k].how != How::Nisba;
                 // A capital right after an attack noun is where it happened
@@ -1099,7 +1118,7 @@ fn build(
                 m.a >= 1
                     && (tokens[m.a - 1].norm() == "من"
                         || tokens[m.a - 1].norm() == "قبل"
-                        || tokens[m.a].norm().starts_with("من"))
+                        || (tokens[m.a].norm().starts_with("من") && m.start > tokens[m.a].start))
                     && m.a <= b + 4
                     // `قتل 3 من عناصر داعش`: after a count, من is "of".
                     && !counted(b, m.a)

@@ -155,7 +155,7 @@ pub fn event_model() -> Option<&'static marsad_extract::model::EventModel> {
     static M: std::sync::OnceLock<Option<&'static marsad_extract::model::EventModel>> =
         std::sync::OnceLock::new();
     *M.get_or_init(|| {
-        if std::env::var("MARSAD_EVENTS").is_ok_and(|v| v == "rules") {
+        if std::env::var("MARSAD_EVENTS").is_ok_and(|v| v == "rules" || v == "candidates") {
             return None;
         }
         match marsad_extract::model::EventModel::builtin() {
@@ -166,6 +166,14 @@ pub fn event_model() -> Option<&'static marsad_extract::model::EventModel> {
             }
         }
     })
+}
+
+/// `MARSAD_EVENTS=candidates`: every trigger candidate becomes an event,
+/// before the gate and the model (to see what the candidate generator and
+/// the argument rules can reach; for error analysis, never for use).
+fn all_candidates() -> bool {
+    static A: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *A.get_or_init(|| std::env::var("MARSAD_EVENTS").is_ok_and(|v| v == "candidates"))
 }
 
 fn analyze_one(
@@ -243,17 +251,31 @@ fn analyze_one(
         let idx = CharIndex::new(text);
         let dates = marsad_extract::dates::find_dates(text, &p.tokens, ymd);
         let quantities = marsad_extract::quantities::find_quantities(text, &p.tokens);
-        let events = marsad_extract::events::find_events(
-            marsad_extract::events::Patterns::builtin(),
-            rec.kb,
-            text,
-            &p.tokens,
-            &p.sentences,
-            &found,
-            &dates,
-            published.as_deref(),
-            event_model(),
-        );
+        let events = if all_candidates() {
+            marsad_extract::events::find_candidates(
+                marsad_extract::events::Patterns::builtin(),
+                text,
+                &p.tokens,
+                &found,
+                &dates,
+                published.as_deref(),
+            )
+            .into_iter()
+            .map(|c| c.event)
+            .collect()
+        } else {
+            marsad_extract::events::find_events(
+                marsad_extract::events::Patterns::builtin(),
+                rec.kb,
+                text,
+                &p.tokens,
+                &p.sentences,
+                &found,
+                &dates,
+                published.as_deref(),
+                event_model(),
+            )
+        };
         let quotes = marsad_extract::quotes::find_quotes(
             marsad_extract::quotes::Cues::builtin(),
             text,

@@ -988,11 +988,12 @@ fn build(
     };
     // `نظيره الروسي` is the subject's counterpart: an object, never the subject.
     let counterpart = |m: &Ment| m.how == How::Role && tokens[m.a].norm().contains("نظير");
-    // A plural in `-يين` is accusative or genitive (`ودعا الحوثيين إلى`,
-    // `قتل الفلسطينيين`): an object, never the subject (that is `-يون`).
-    let oblique_plural = |m: &Ment| tokens[m.b - 1].norm().ends_with("يين");
-    let subject_ok =
-        |m: &Ment| (m.how != How::Nisba || plural_nisba(m)) && !counterpart(m) && !oblique_plural(m);
+    // A plural in `-يين` right after the verb is accusative (`ودعا
+    // الحوثيين إلى`): its object, not its subject (that is `-يون`). After
+    // a head noun it is a genitive inside the subject (`وفد الحوثيين`,
+    // `آلاف الفلسطينيين`).
+    let oblique_plural = |m: &Ment| m.a == b && tokens[m.b - 1].norm().ends_with("يين");
+    let subject_ok = |m: &Ment| (m.how != How::Nisba || plural_nisba(m)) && !counterpart(m);
     // Joint events: `بين X و Y` right after the trigger.
     if p.actor == ActorSlot::Joint {
         let hi = (b + 4).min(tokens.len());
@@ -1007,8 +1008,25 @@ fn build(
             }
         }
     }
+    // A verb vowelled as passive (`قُتل`): the doer is the party after
+    // `على يد` / `من قبل`, and its subject is the victim (below).
+    let vowelled_passive = p.pos == Pos::Verb && written_passive(&tokens[a], text);
     match p.actor {
         _ if !actor_idx.is_empty() => {}
+        _ if vowelled_passive => {
+            if let Some(&k) = after.iter().find(|&&k| {
+                let m = &ments[k];
+                let agent = |k: usize| matches!(tokens[k].norm(), "يد" | "ايدي" | "قبل");
+                // (Over one head noun: `على يد عناصر داعش`.)
+                m.a >= 2
+                    && m.a <= b + 6
+                    && (agent(m.a - 1) || agent(m.a - 2))
+                    && !stop(b, m.a)
+            }) {
+                actor_idx = coordinated(ments, tokens, k);
+                actor_end = ments[*actor_idx.last().unwrap_or(&k)].b;
+            }
+        }
         ActorSlot::Subj | ActorSlot::Joint => {
             // VSO: the subject follows the verb within two words, and is not
             // introduced by the recipient's preposition.
@@ -1031,6 +1049,7 @@ fn build(
                     && !venue(k)
                     && ments[k].a <= b + 1
                     && subject_ok(&ments[k])
+                    && !oblique_plural(&ments[k])
                     && !tokens[b..ments[k].a].iter().any(|t| t.kind == TokenKind::Punct)
                     && !after_prep(&ments[k])
                     && !matches!(&p.recipient, RecipientSlot::Prep(x) if prep_before(&ments[k], x, b))
@@ -1147,7 +1166,17 @@ fn build(
                     | "اذ"
                     | "حيث"
             );
-        if p.actor == ActorSlot::Min || p.pos != Pos::Verb || !clause_initial {
+        // An unnamed subject right after the verb (`أطلق مسلحون صاروخا`) is
+        // the actor: no zero subject to resolve.
+        let unnamed_subject = (b..(b + 2).min(tokens.len())).any(|k| {
+            tokens[k].sentence == sent && cue_bits(&tokens[k], text) & crate::cues::bit("unnamed") != 0
+        });
+        if p.actor == ActorSlot::Min
+            || p.pos != Pos::Verb
+            || !clause_initial
+            || unnamed_subject
+            || written_passive(&tokens[a], text)
+        {
             // No named actor: an unknown one (`مسلحون`, or none stated).
         } else if last_subject.1 == Some(sent) && !last_subject.0.is_empty() {
             // `وطالب بوتين أنقرة بالاعتذار، واتهم …`: a clause-initial verb
@@ -1267,7 +1296,16 @@ fn build(
             rec_idx = vec![k];
         }
     }
-    if p.pos == Pos::Passive && rec_idx.is_empty() {
+    if vowelled_passive && rec_idx.is_empty() {
+        // Its subject: right after it (`قُتل جنود أتراك`) or before it.
+        if let Some(&k) = after
+            .iter()
+            .find(|&&k| ments[k].a <= b + 2 && !actor_idx.contains(&k) && !after_prep(&ments[k]))
+        {
+            rec_idx = coordinated(ments, tokens, k);
+        }
+    }
+    if (p.pos == Pos::Passive || vowelled_passive) && rec_idx.is_empty() {
         if let Some(&k) = before.last().filter(|&&k| !stop(ments[k].b, a)) {
             if !actor.contains(&ments[k].id) {
                 rec_idx = vec![k];
@@ -1499,6 +1537,25 @@ fn unnamed_actor(
                 })
         }
     }
+}
+
+/// A verb the writer vowelled as passive: a damma on one of its first three
+/// letters (`قُتل`, `اختُطفوا`, `أُصيب`). Its subject is the victim; the
+/// doer, if named, follows `على يد` / `من قبل`.
+fn written_passive(t: &Token, text: &str) -> bool {
+    let mut letters = 0;
+    for c in text[t.start..t.end].chars() {
+        if c == '\u{064F}' {
+            return letters >= 1;
+        }
+        if !marsad_text::matchform::is_diacritic(c) {
+            letters += 1;
+            if letters > 3 {
+                return false;
+            }
+        }
+    }
+    false
 }
 
 /// Modality of the candidate at token `a`, from the words before it in its
@@ -1916,7 +1973,27 @@ mod tests {
     /// place phrase is no subject.
     #[test]
     fn argument_table() {
-        let cases: [(&str, &str, &[&str], &[&str]); 6] = [
+        let cases: [(&str, &str, &[&str], &[&str]); 10] = [
+            // A name beginning with a proclitic's letter is still a subject.
+            ("رحب كيري بالمبادرة السعودية.", "SUPPORT", &["person:john-kerry"], &["country:SAU"]),
+            // `-يين` right after the verb is its object; the clause continues
+            // the previous verb's subject.
+            (
+                "ورحب جون كيري بالمبادرة، ودعا الحوثيين إلى القبول بالهدنة.",
+                "REQUEST",
+                &["person:john-kerry"],
+                &["group:houthis"],
+            ),
+            // A verb vowelled as passive: its subject is the victim, the
+            // doer follows `على يد`.
+            (
+                "وكان الأقباط قد اختُطفوا على يد عناصر داعش في سرت.",
+                "ASSAULT",
+                &["group:isis"],
+                &["group:copts"],
+            ),
+            // An unnamed subject after the verb: no earlier actor carried over.
+            ("قصفت إسرائيل غزة. وأطلق مسلحون صاروخا على إسرائيل.", "ASSAULT", &[], &["country:ISR"]),
             (
                 "التقى الرئيس المصري عبد الفتاح السيسي في القاهرة أمس وزير الخارجية الأمريكي جون كيري.",
                 "CONSULT",

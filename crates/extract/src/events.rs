@@ -1011,6 +1011,23 @@ fn build(
     // A verb vowelled as passive (`قُتل`): the doer is the party after
     // `على يد` / `من قبل`, and its subject is the victim (below).
     let vowelled_passive = p.pos == Pos::Verb && written_passive(&tokens[a], text);
+    // The parties coordinated before mention `k` (`الإمارات والبحرين`), and `k`.
+    let walk_back = |k: usize| -> Vec<usize> {
+        let mut first = k;
+        while first > 0 {
+            let prev = &ments[first - 1];
+            let cur = &ments[first];
+            let joined = in_sent(prev)
+                && is_actor_kind(prev.kind)
+                && ((cur.a == prev.b && tokens[cur.a].norm().starts_with('و'))
+                    || (cur.a == prev.b + 1 && tokens[prev.b].norm() == "و"));
+            if !joined {
+                break;
+            }
+            first -= 1;
+        }
+        (first..=k).collect()
+    };
     match p.actor {
         _ if !actor_idx.is_empty() => {}
         _ if vowelled_passive => {
@@ -1071,20 +1088,7 @@ fn build(
                 .find(|&&k| subject_ok(&ments[k]) && !after_prep(&ments[k]))
             {
                 // SVO: walk back over `X و Y`.
-                let mut first = k;
-                while first > 0 {
-                    let prev = &ments[first - 1];
-                    let cur = &ments[first];
-                    let joined = in_sent(prev)
-                        && is_actor_kind(prev.kind)
-                        && ((cur.a == prev.b && tokens[cur.a].norm().starts_with('و'))
-                            || (cur.a == prev.b + 1 && tokens[prev.b].norm() == "و"));
-                    if !joined {
-                        break;
-                    }
-                    first -= 1;
-                }
-                actor_idx = (first..=k).collect();
+                actor_idx = walk_back(k);
             }
         }
         ActorSlot::Gen => {
@@ -1127,7 +1131,7 @@ fn build(
                         && ments[k].how != How::Nisba
                         && !after_prep(&ments[k])
                 }) {
-                    actor_idx = vec![k];
+                    actor_idx = walk_back(k);
                 }
             }
         }
@@ -1157,7 +1161,15 @@ fn build(
                 && (cue_bits(&tokens[k], text) & unnamed != 0
                     || matches!(tokens[k].norm(), "ممثلون" | "ممثلين" | "وفد" | "وفود"))
         });
-        if let Some(h) = head {
+        // (`اتهمت كتلة الوفاء للمقاومة التابعة لحزب الله`: a subject
+        // described as belonging to a side.)
+        let belongs = (b..(b + 5).min(tokens.len()))
+            .take_while(|&k| tokens[k].sentence == sent && !stop(b, k) && tokens[k].kind != TokenKind::Punct)
+            .find(|&k| matches!(tokens[k].norm(), "التابعه" | "التابع" | "التابعين" | "التابعون"));
+        if let Some(k) = belongs.and_then(|t| after.iter().copied().find(|&k| ments[k].a == t + 1)) {
+            actor_idx = vec![k];
+            actor_end = ments[k].b;
+        } else if let Some(h) = head {
             let side = tokens
                 .get(h + 1)
                 .is_some_and(|t| matches!(t.norm(), "من" | "عن" | "تابعون" | "تابعين"));
@@ -1211,15 +1223,24 @@ fn build(
             // continues the subject of the sentence's previous verb, not
             // its object.
             actor = last_subject.0.clone();
-        } else if let Some(&k) = before.iter().rev().find(|&&k| {
-            // Pronoun or zero subject: the nearest possible subject earlier in
-            // the sentence, else the previous event's actor.
-            // Not across a dateline dash (`بيروت – قُتل`).
-            subject_ok(&ments[k])
-                && !tokens[ments[k].b..a]
-                    .iter()
-                    .any(|t| matches!(t.norm(), "–" | "—"))
-        }) {
+        } else if let Some(&k) = {
+            // Pronoun or zero subject: the sentence's subject (its first
+            // party not in a prepositional phrase: `وأكد سلام تمسك لبنان …
+            // بالسعودية، ودعا …` is Salam's call), else the nearest possible
+            // subject earlier in the sentence, else the previous event's
+            // actor. Not across a dateline dash (`بيروت – قُتل`).
+            let possible = |k: &&usize| {
+                subject_ok(&ments[**k])
+                    && !tokens[ments[**k].b..a]
+                        .iter()
+                        .any(|t| matches!(t.norm(), "–" | "—"))
+            };
+            before
+                .iter()
+                .filter(possible)
+                .find(|&&k| !after_prep(&ments[k]))
+                .or_else(|| before.iter().rev().find(possible))
+        } {
             actor_idx = vec![k];
             actor = ids(ments, &actor_idx);
         } else if !last_actor.is_empty() {
@@ -1997,7 +2018,7 @@ mod tests {
     /// place phrase is no subject.
     #[test]
     fn argument_table() {
-        let cases: [(&str, &str, &[&str], &[&str]); 11] = [
+        let cases: [(&str, &str, &[&str], &[&str]); 13] = [
             // A name beginning with a proclitic's letter is still a subject.
             ("رحب كيري بالمبادرة السعودية.", "SUPPORT", &["person:john-kerry"], &["country:SAU"]),
             // `-يين` right after the verb is its object; the clause continues
@@ -2015,6 +2036,20 @@ mod tests {
                 "ASSAULT",
                 &["group:isis"],
                 &["group:copts"],
+            ),
+            // A subject described as belonging to a side.
+            (
+                "اتهمت كتلة الوفاء للمقاومة التابعة لحزب الله السعودية بمعاقبة اللبنانيين.",
+                "ACCUSE",
+                &["group:hezbollah"],
+                &["country:SAU"],
+            ),
+            // A noun's pronoun refers back to coordinated subjects.
+            (
+                "وأعلنت الإمارات والبحرين تأييدهما الكامل للسعودية.",
+                "SUPPORT",
+                &["country:ARE", "country:BHR"],
+                &["country:SAU"],
             ),
             // An unnamed subject that names its side.
             ("هاجم مسلحون من تنظيم داعش بوابة أمنية.", "ASSAULT", &["group:isis"], &[]),

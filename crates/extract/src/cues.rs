@@ -15,7 +15,7 @@ pub const CUES_TSV: (&str, &str) = (
 );
 
 /// Cue classes, in bit order.
-pub const CLASSES: [&str; 25] = [
+pub const CLASSES: [&str; 26] = [
     "market",
     "sports",
     "culture",
@@ -41,6 +41,7 @@ pub const CLASSES: [&str; 25] = [
     "possible",
     "unnamed",
     "number",
+    "anaphor",
 ];
 
 /// Bit of a class name.

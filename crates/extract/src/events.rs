@@ -537,6 +537,60 @@ fn cached_forms(p: &Patterns, t: &Token, text: &str) -> Forms {
     })
 }
 
+/// Definite descriptions that refer back (`المنظمة`, `الجماعة`, `التحالف`;
+/// class `anaphor` in `data/extract/event-cues.tsv`): each becomes a mention
+/// of the nearest organisation or group named earlier, within five
+/// sentences, whose name begins with that noun (`منظمة أطباء بلا حدود`,
+/// `جماعة الحوثي`, `التحالف العربي بقيادة السعودية`). Not inside a name.
+fn anaphors(text: &str, tokens: &[Token], ments: &[Ment]) -> Vec<Ment> {
+    let bit = crate::cues::bit("anaphor");
+    let mut out = Vec::new();
+    for (k, t) in tokens.iter().enumerate() {
+        if t.kind != TokenKind::Arabic || cue_bits(t, text) & bit == 0 {
+            continue;
+        }
+        // Definite: the article after at most a conjunction or preposition
+        // (`والمنظمة`, `للمنظمة`).
+        let n = t.norm();
+        let definite = ["ال", "وال", "فال", "بال", "لل", "ولل", "وبال"]
+            .iter()
+            .any(|p| n.starts_with(p));
+        // Not a name's first word (`منظمة أطباء بلا حدود` itself).
+        let inside = ments.iter().any(|m| m.a <= k && k < m.b);
+        if !definite || inside {
+            continue;
+        }
+        let forms = all_forms(t, text);
+        let head_of = |m: &Ment| -> Option<String> {
+            let end = tokens.get(m.a).map_or(m.start, |x| x.end).max(m.start);
+            let w = marsad_text::matchform::match_form(&text[m.start..end]);
+            let w = w.strip_prefix("ال").unwrap_or(&w).to_string();
+            Some(w)
+        };
+        let antecedent = ments[..ments.partition_point(|m| m.a < k)]
+            .iter()
+            .rev()
+            .take_while(|m| tokens[m.a].sentence + 5 >= t.sentence)
+            .find(|m| {
+                matches!(m.kind, Kind::Organization | Kind::Group)
+                    && head_of(m).is_some_and(|h| forms.iter().any(|f| *f == h))
+            });
+        if let Some(m) = antecedent {
+            out.push(Ment {
+                a: k,
+                b: k + 1,
+                // (After a preposition's proclitic, as a name would be.)
+                start: if t.has(SegKind::Prep) { t.start + 1 } else { t.start },
+                id: m.id.clone(),
+                kind: m.kind,
+                how: How::Surname,
+                country: m.country.clone(),
+            });
+        }
+    }
+    out
+}
+
 fn is_actor_kind(k: Kind) -> bool {
     matches!(
         k,
@@ -652,6 +706,11 @@ fn scan(
         }
     }
     ments.sort_by_key(|m| (m.a, m.b));
+    let refs = anaphors(text, tokens, &ments);
+    if !refs.is_empty() {
+        ments.extend(refs);
+        ments.sort_by_key(|m| (m.a, m.b));
+    }
 
     // Clause boundaries as prefix counts: `stops[k]` = boundaries among
     // tokens[..k] (a full stop, colon or question mark, or a comma before a
@@ -2018,7 +2077,7 @@ mod tests {
     /// place phrase is no subject.
     #[test]
     fn argument_table() {
-        let cases: [(&str, &str, &[&str], &[&str]); 13] = [
+        let cases: [(&str, &str, &[&str], &[&str]); 14] = [
             // A name beginning with a proclitic's letter is still a subject.
             ("رحب كيري بالمبادرة السعودية.", "SUPPORT", &["person:john-kerry"], &["country:SAU"]),
             // `-يين` right after the verb is its object; the clause continues
@@ -2050,6 +2109,13 @@ mod tests {
                 "SUPPORT",
                 &["country:ARE", "country:BHR"],
                 &["country:SAU"],
+            ),
+            // A definite noun refers back to the organisation named with it.
+            (
+                "أعلنت منظمة أطباء بلا حدود أن طائرة هبطت. ورفضت المنظمة التحقيقات الأمريكية.",
+                "REJECT",
+                &["org:msf"],
+                &["country:USA"],
             ),
             // An unnamed subject that names its side.
             ("هاجم مسلحون من تنظيم داعش بوابة أمنية.", "ASSAULT", &["group:isis"], &[]),

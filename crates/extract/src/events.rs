@@ -1225,9 +1225,24 @@ fn build(
         let belongs = (b..(b + 5).min(tokens.len()))
             .take_while(|&k| tokens[k].sentence == sent && !stop(b, k) && tokens[k].kind != TokenKind::Punct)
             .find(|&k| matches!(tokens[k].norm(), "التابعه" | "التابع" | "التابعين" | "التابعون"));
+        // Before the verb: `وكان مسلحون من حركة الشباب قد اقتحموا`.
+        let head_before = (a.saturating_sub(8)..a).find(|&k| {
+            tokens[k].sentence == sent
+                && !stop(k, a)
+                && cue_bits(&tokens[k], text) & unnamed != 0
+                && tokens
+                    .get(k + 1)
+                    .is_some_and(|t| matches!(t.norm(), "من" | "عن"))
+        });
         if let Some(k) = belongs.and_then(|t| after.iter().copied().find(|&k| ments[k].a == t + 1)) {
             actor_idx = vec![k];
             actor_end = ments[k].b;
+        } else if let Some(k) = head_before.and_then(|h| {
+            before.iter().copied().find(|&k| {
+                (ments[k].a == h + 2 || ments[k].a == h + 3) && ments[k].how != How::Nisba
+            })
+        }) {
+            actor_idx = coordinated(ments, tokens, k);
         } else if let Some(h) = head {
             let side = tokens
                 .get(h + 1)
@@ -2077,7 +2092,7 @@ mod tests {
     /// place phrase is no subject.
     #[test]
     fn argument_table() {
-        let cases: [(&str, &str, &[&str], &[&str]); 14] = [
+        let cases: [(&str, &str, &[&str], &[&str]); 15] = [
             // A name beginning with a proclitic's letter is still a subject.
             ("رحب كيري بالمبادرة السعودية.", "SUPPORT", &["person:john-kerry"], &["country:SAU"]),
             // `-يين` right after the verb is its object; the clause continues
@@ -2116,6 +2131,13 @@ mod tests {
                 "REJECT",
                 &["org:msf"],
                 &["country:USA"],
+            ),
+            // An unnamed subject that names its side, before the verb.
+            (
+                "وكان مسلحون من حركة الشباب قد اقتحموا جامعة في كينيا.",
+                "ASSAULT",
+                &["group:al-shabaab"],
+                &["country:KEN"],
             ),
             // An unnamed subject that names its side.
             ("هاجم مسلحون من تنظيم داعش بوابة أمنية.", "ASSAULT", &["group:isis"], &[]),

@@ -1445,10 +1445,18 @@ fn build(
         .filter(|m| m.kind != Kind::Country)
         .filter_map(|m| m.country.as_ref().map(|c| format!("country:{c}")))
         .collect();
-    let recipient: Vec<String> = ids(ments, &rec_idx)
+    let mut recipient: Vec<String> = ids(ments, &rec_idx)
         .into_iter()
         .filter(|r| !actor.contains(r) && !own_states.contains(r))
         .collect();
+    // A mutual act of two parties (`اتفق الرئيسان أوباما وبوتين`, `التقى
+    // X وY`) runs from the first-named to the other, as PLOVER codes a dyad.
+    if recipient.is_empty()
+        && actor.len() == 2
+        && matches!(p.kind.as_str(), "CONSULT" | "AGREE" | "COOPERATE")
+    {
+        recipient = actor.split_off(1);
+    }
 
     let modality = modality_of(p, a, text, tokens, stops);
 

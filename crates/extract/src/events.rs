@@ -720,10 +720,11 @@ fn scan(
     for (k, t) in tokens.iter().enumerate() {
         // (A dash ends a dateline: `فيينا – اتفقت …`.)
         // (A copula pronoun starts a new predicate: `… الرفض الأمريكي هو اندماج …`.)
+        // (Also a hyphen standing between spaces: `نجران، واشنطن - أعلنت`.)
         let hard = matches!(
             t.norm(),
             "." | ":" | "؟" | "?" | "!" | "؛" | "–" | "—" | "هو" | "هي"
-        );
+        ) || spaced_hyphen(t, text);
         let soft = matches!(t.norm(), "،" | ",")
             && tokens.get(k + 1).is_some_and(|n| n.norm().starts_with('و'));
         stops.push(stops[k] + u32::from(hard || soft));
@@ -1184,9 +1185,18 @@ fn build(
             }
             if actor_idx.is_empty() {
                 // `شنت روسيا غارات`: the subject of the support verb.
+                // (Up to six words when a support verb stands between:
+                // `طائرات التحالف شنت أكثر من 130 غارة`.)
+                let support_verb = |x: usize| {
+                    tokens[x..a].iter().any(|t| {
+                        let n = t.norm();
+                        let n = n.strip_prefix('و').unwrap_or(n);
+                        n.starts_with("شن") || n.starts_with("نفذ")
+                    })
+                };
                 if let Some(&k) = before.last().filter(|&&k| {
                     !stop(ments[k].b, a)
-                        && a - ments[k].b <= 3
+                        && (a - ments[k].b <= 3 || (a - ments[k].b <= 6 && support_verb(ments[k].b)))
                         && ments[k].how != How::Nisba
                         && !after_prep(&ments[k])
                 }) {
@@ -1226,6 +1236,7 @@ fn build(
             .take_while(|&k| tokens[k].sentence == sent && !stop(b, k) && tokens[k].kind != TokenKind::Punct)
             .find(|&k| matches!(tokens[k].norm(), "التابعه" | "التابع" | "التابعين" | "التابعون"));
         // Before the verb: `وكان مسلحون من حركة الشباب قد اقتحموا`.
+        // (Or in a construct: `مسلحو الجماعة قد قصفوا`, `عناصر التنظيم`.)
         let head_before = (a.saturating_sub(8)..a).find(|&k| {
             tokens[k].sentence == sent
                 && !stop(k, a)
@@ -1233,6 +1244,9 @@ fn build(
                 && tokens
                     .get(k + 1)
                     .is_some_and(|t| matches!(t.norm(), "من" | "عن"))
+        });
+        let construct_before = (a.saturating_sub(4)..a).find(|&k| {
+            tokens[k].sentence == sent && !stop(k, a) && cue_bits(&tokens[k], text) & unnamed != 0
         });
         if let Some(k) = belongs.and_then(|t| after.iter().copied().find(|&k| ments[k].a == t + 1)) {
             actor_idx = vec![k];
@@ -1243,6 +1257,15 @@ fn build(
             })
         }) {
             actor_idx = coordinated(ments, tokens, k);
+        } else if let Some(k) = construct_before.and_then(|h| {
+            before.iter().copied().find(|&k| {
+                ments[k].a == h + 1
+                    && ments[k].start == tokens[h + 1].start
+                    && ments[k].how != How::Nisba
+                    && matches!(ments[k].kind, Kind::Organization | Kind::Group | Kind::Country)
+            })
+        }) {
+            actor_idx = vec![k];
         } else if let Some(h) = head {
             let side = tokens
                 .get(h + 1)
@@ -1307,7 +1330,7 @@ fn build(
                 subject_ok(&ments[**k])
                     && !tokens[ments[**k].b..a]
                         .iter()
-                        .any(|t| matches!(t.norm(), "–" | "—"))
+                        .any(|t| matches!(t.norm(), "–" | "—") || spaced_hyphen(t, text))
             };
             before
                 .iter()
@@ -1668,6 +1691,14 @@ fn unnamed_actor(
                 })
         }
     }
+}
+
+/// A hyphen with a space on each side: a dash (`واشنطن - أعلنت`), not a
+/// hyphen inside a compound (`ليبي-ليبي`).
+fn spaced_hyphen(t: &Token, text: &str) -> bool {
+    t.norm() == "-"
+        && text[..t.start].ends_with(' ')
+        && text[t.end..].starts_with(' ')
 }
 
 /// A verb the writer vowelled as passive: a damma on one of its first three
@@ -2100,7 +2131,7 @@ mod tests {
     /// place phrase is no subject.
     #[test]
     fn argument_table() {
-        let cases: [(&str, &str, &[&str], &[&str]); 15] = [
+        let cases: [(&str, &str, &[&str], &[&str]); 16] = [
             // A name beginning with a proclitic's letter is still a subject.
             ("رحب كيري بالمبادرة السعودية.", "SUPPORT", &["person:john-kerry"], &["country:SAU"]),
             // `-يين` right after the verb is its object; the clause continues
@@ -2146,6 +2177,13 @@ mod tests {
                 "ASSAULT",
                 &["group:al-shabaab"],
                 &["country:KEN"],
+            ),
+            // An unnamed head in a construct with its side.
+            (
+                "أعلنت جماعة الحوثي رفضها. وكان مسلحو الجماعة قد قصفوا مدينة نجران.",
+                "ASSAULT",
+                &["group:houthis"],
+                &[],
             ),
             // An unnamed subject that names its side.
             ("هاجم مسلحون من تنظيم داعش بوابة أمنية.", "ASSAULT", &["group:isis"], &[]),

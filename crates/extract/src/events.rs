@@ -1472,6 +1472,34 @@ fn build(
         .into_iter()
         .filter(|r| !actor.contains(r) && !own_states.contains(r))
         .collect();
+    // An incident with no named target (an attack on unnamed people or on a
+    // place, an arrest, a protest) targets the country where it happened:
+    // the nearest place in the sentence (`في مدينة بعقوبة` → Iraq,
+    // `قصفوا مدينة نجران` → Saudi Arabia), or a country named as a place
+    // (`في سوريا`). A state acting at home is its own target (a curfew).
+    if recipient.is_empty() && matches!(p.kind.as_str(), "ASSAULT" | "COERCE" | "PROTEST") {
+        let lo = ments.partition_point(|m| tokens[m.a].sentence < sent);
+        let hi = ments.partition_point(|m| tokens[m.a].sentence <= sent);
+        let dist = |m: &Ment| if m.a >= b { m.a - b } else { a - m.b };
+        let place = ments[lo..hi]
+            .iter()
+            .filter(|m| !actor.contains(&m.id))
+            .filter(|m| {
+                m.kind == Kind::Location || (m.kind == Kind::Country && after_prep(m))
+            })
+            .filter(|m| !(m.a < a && stop(m.b, a)) && !(m.a >= b && stop(b, m.a)))
+            .min_by_key(|m| (dist(m), m.a));
+        if let Some(m) = place {
+            let c = if m.kind == Kind::Country {
+                Some(m.id.clone())
+            } else {
+                m.country.as_ref().map(|c| format!("country:{c}"))
+            };
+            if let Some(c) = c {
+                recipient.push(c);
+            }
+        }
+    }
     // A mutual act of two parties (`اتفق الرئيسان أوباما وبوتين`, `التقى
     // X وY`) runs from the first-named to the other, as PLOVER codes a dyad.
     if recipient.is_empty()
@@ -2131,7 +2159,7 @@ mod tests {
     /// place phrase is no subject.
     #[test]
     fn argument_table() {
-        let cases: [(&str, &str, &[&str], &[&str]); 16] = [
+        let cases: [(&str, &str, &[&str], &[&str]); 17] = [
             // A name beginning with a proclitic's letter is still a subject.
             ("رحب كيري بالمبادرة السعودية.", "SUPPORT", &["person:john-kerry"], &["country:SAU"]),
             // `-يين` right after the verb is its object; the clause continues
@@ -2183,10 +2211,12 @@ mod tests {
                 "أعلنت جماعة الحوثي رفضها. وكان مسلحو الجماعة قد قصفوا مدينة نجران.",
                 "ASSAULT",
                 &["group:houthis"],
-                &[],
+                &["country:SAU"],
             ),
             // An unnamed subject that names its side.
             ("هاجم مسلحون من تنظيم داعش بوابة أمنية.", "ASSAULT", &["group:isis"], &[]),
+            // An incident with no named target targets the country it happened in.
+            ("قُتل ثلاثة مدنيين بانفجار عبوة ناسفة في مدينة بعقوبة.", "ASSAULT", &[], &["country:IRQ"]),
             // An unnamed subject after the verb: no earlier actor carried over.
             ("قصفت إسرائيل غزة. وأطلق مسلحون صاروخا على إسرائيل.", "ASSAULT", &[], &["country:ISR"]),
             (

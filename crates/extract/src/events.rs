@@ -546,18 +546,22 @@ fn anaphors(text: &str, tokens: &[Token], ments: &[Ment]) -> Vec<Ment> {
     let bit = crate::cues::bit("anaphor");
     let mut out = Vec::new();
     for (k, t) in tokens.iter().enumerate() {
-        if t.kind != TokenKind::Arabic || cue_bits(t, text) & bit == 0 {
+        if t.kind != TokenKind::Arabic {
             continue;
         }
         // Definite: the article after at most a conjunction or preposition
-        // (`والمنظمة`, `للمنظمة`).
+        // (`والمنظمة`, `للمنظمة`). (Checked first: it is cheap.)
         let n = t.norm();
         let definite = ["ال", "وال", "فال", "بال", "لل", "ولل", "وبال"]
             .iter()
             .any(|p| n.starts_with(p));
+        if !definite || cue_bits(t, text) & bit == 0 {
+            continue;
+        }
         // Not a name's first word (`منظمة أطباء بلا حدود` itself).
-        let inside = ments.iter().any(|m| m.a <= k && k < m.b);
-        if !definite || inside {
+        let first_after = ments.partition_point(|m| m.a <= k);
+        let inside = ments[..first_after].iter().rev().take(8).any(|m| k < m.b);
+        if inside {
             continue;
         }
         let forms = all_forms(t, text);
@@ -571,6 +575,8 @@ fn anaphors(text: &str, tokens: &[Token], ments: &[Ment]) -> Vec<Ment> {
             .iter()
             .rev()
             .take_while(|m| tokens[m.a].sentence + 5 >= t.sentence)
+            // (Bounded: a 5,000-word sentence costs no more per anaphor.)
+            .take(64)
             .find(|m| {
                 matches!(m.kind, Kind::Organization | Kind::Group)
                     && head_of(m).is_some_and(|h| forms.iter().any(|f| *f == h))

@@ -124,6 +124,20 @@ impl Cues {
         Ok(out)
     }
 
+    /// The exact forms listed under a class (for a small class checked
+    /// directly, such as `anaphor`), sorted.
+    pub fn forms_of(&self, class: &str) -> Vec<String> {
+        let b = bit(class);
+        let mut v: Vec<String> = self
+            .exact
+            .iter()
+            .filter(|(_, &x)| x & b != 0)
+            .map(|(f, _)| f.clone())
+            .collect();
+        v.sort();
+        v
+    }
+
     /// Classes (bits) of a word given its forms (match form, without
     /// proclitics, without the article).
     pub fn classes<S: AsRef<str>>(&self, forms: &[S]) -> u32 {

@@ -543,7 +543,8 @@ fn cached_forms(p: &Patterns, t: &Token, text: &str) -> Forms {
 /// sentences, whose name begins with that noun (`منظمة أطباء بلا حدود`,
 /// `جماعة الحوثي`, `التحالف العربي بقيادة السعودية`). Not inside a name.
 fn anaphors(text: &str, tokens: &[Token], ments: &[Ment]) -> Vec<Ment> {
-    let bit = crate::cues::bit("anaphor");
+    static HEADS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    let heads = HEADS.get_or_init(|| crate::cues::Cues::builtin().forms_of("anaphor"));
     let mut out = Vec::new();
     for (k, t) in tokens.iter().enumerate() {
         if t.kind != TokenKind::Arabic {
@@ -552,10 +553,13 @@ fn anaphors(text: &str, tokens: &[Token], ments: &[Ment]) -> Vec<Ment> {
         // Definite: the article after at most a conjunction or preposition
         // (`والمنظمة`, `للمنظمة`). (Checked first: it is cheap.)
         let n = t.norm();
-        let definite = ["ال", "وال", "فال", "بال", "لل", "ولل", "وبال"]
+        let Some(head) = ["ال", "وال", "فال", "بال", "لل", "ولل", "وبال"]
             .iter()
-            .any(|p| n.starts_with(p));
-        if !definite || cue_bits(t, text) & bit == 0 {
+            .find_map(|p| n.strip_prefix(p))
+        else {
+            continue;
+        };
+        if heads.binary_search_by(|h| h.as_str().cmp(head)).is_err() {
             continue;
         }
         // Not a name's first word (`منظمة أطباء بلا حدود` itself).

@@ -65,6 +65,9 @@ pub enum Pos {
     Verb,
     Noun,
     Passive,
+    /// An active participle continuing a clause (`، متهما تركيا بـ`,
+    /// `داعيا إلى`): its doer is the clause's subject, never a party after it.
+    Participle,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -271,10 +274,11 @@ impl Patterns {
                 "verb" => Pos::Verb,
                 "noun" => Pos::Noun,
                 "passive" => Pos::Passive,
+                "participle" => Pos::Participle,
                 o => {
                     return Err(err(
                         line,
-                        format!("pos {o:?}: expected verb, noun or passive"),
+                        format!("pos {o:?}: expected verb, noun, passive or participle"),
                     ))
                 }
             };
@@ -1100,6 +1104,8 @@ fn build(
     };
     match p.actor {
         _ if !actor_idx.is_empty() => {}
+        // (Its doer is the clause's subject: resolved below.)
+        _ if p.pos == Pos::Participle => {}
         _ if vowelled_passive => {
             if let Some(&k) = after.iter().find(|&&k| {
                 let m = &ments[k];
@@ -1319,8 +1325,8 @@ fn build(
             tokens[k].sentence == sent && cue_bits(&tokens[k], text) & crate::cues::bit("unnamed") != 0
         });
         if p.actor == ActorSlot::Min
-            || p.pos != Pos::Verb
-            || !clause_initial
+            || !matches!(p.pos, Pos::Verb | Pos::Participle)
+            || !(clause_initial || p.pos == Pos::Participle)
             || unnamed_subject
             || written_passive(&tokens[a], text)
         {
@@ -1712,6 +1718,7 @@ fn unnamed_actor(
             .copied()
             .find(|&k| is_unnamed(k) && k > 0 && matches!(tokens[k - 1].norm(), "من" | "قبل"))
             .map(extend),
+        Pos::Participle => None,
         Pos::Verb | Pos::Noun => {
             if let Some(&k) = after.iter().take(2).find(|&&k| is_unnamed(k)) {
                 return Some(extend(k));
@@ -1854,6 +1861,7 @@ fn candidate_features(
         Pos::Verb => "verb",
         Pos::Noun => "noun",
         Pos::Passive => "passive",
+        Pos::Participle => "participle",
     };
     f.push(h(&["pos", pos, t]));
     let trig: Vec<std::rc::Rc<str>> = tokens[a..b].iter().map(|x| word_info(x, text).1).collect();

@@ -587,14 +587,18 @@ fn anaphors(text: &str, tokens: &[Token], ments: &[Ment]) -> Vec<Ment> {
             .take(64)
             .find(|m| {
                 matches!(m.kind, Kind::Organization | Kind::Group)
-                    && head_of(m).is_some_and(|h| forms.iter().any(|f| *f == h))
+                    && head_of(m).is_some_and(|h| forms.contains(&h))
             });
         if let Some(m) = antecedent {
             out.push(Ment {
                 a: k,
                 b: k + 1,
                 // (After a preposition's proclitic, as a name would be.)
-                start: if t.has(SegKind::Prep) { t.start + 1 } else { t.start },
+                start: if t.has(SegKind::Prep) {
+                    t.start + 1
+                } else {
+                    t.start
+                },
                 id: m.id.clone(),
                 kind: m.kind,
                 how: How::Surname,
@@ -1111,10 +1115,7 @@ fn build(
                 let m = &ments[k];
                 let agent = |k: usize| matches!(tokens[k].norm(), "يد" | "ايدي" | "قبل");
                 // (Over one head noun: `على يد عناصر داعش`.)
-                m.a >= 2
-                    && m.a <= b + 6
-                    && (agent(m.a - 1) || agent(m.a - 2))
-                    && !stop(b, m.a)
+                m.a >= 2 && m.a <= b + 6 && (agent(m.a - 1) || agent(m.a - 2)) && !stop(b, m.a)
             }) {
                 actor_idx = coordinated(ments, tokens, k);
                 actor_end = ments[*actor_idx.last().unwrap_or(&k)].b;
@@ -1212,7 +1213,8 @@ fn build(
                 };
                 if let Some(&k) = before.last().filter(|&&k| {
                     !stop(ments[k].b, a)
-                        && (a - ments[k].b <= 3 || (a - ments[k].b <= 6 && support_verb(ments[k].b)))
+                        && (a - ments[k].b <= 3
+                            || (a - ments[k].b <= 6 && support_verb(ments[k].b)))
                         && ments[k].how != How::Nisba
                         && !after_prep(&ments[k])
                 }) {
@@ -1249,8 +1251,15 @@ fn build(
         // (`اتهمت كتلة الوفاء للمقاومة التابعة لحزب الله`: a subject
         // described as belonging to a side.)
         let belongs = (b..(b + 5).min(tokens.len()))
-            .take_while(|&k| tokens[k].sentence == sent && !stop(b, k) && tokens[k].kind != TokenKind::Punct)
-            .find(|&k| matches!(tokens[k].norm(), "التابعه" | "التابع" | "التابعين" | "التابعون"));
+            .take_while(|&k| {
+                tokens[k].sentence == sent && !stop(b, k) && tokens[k].kind != TokenKind::Punct
+            })
+            .find(|&k| {
+                matches!(
+                    tokens[k].norm(),
+                    "التابعه" | "التابع" | "التابعين" | "التابعون"
+                )
+            });
         // Before the verb: `وكان مسلحون من حركة الشباب قد اقتحموا`.
         // (Or in a construct: `مسلحو الجماعة قد قصفوا`, `عناصر التنظيم`.)
         let head_before = (a.saturating_sub(8)..a).find(|&k| {
@@ -1264,7 +1273,8 @@ fn build(
         let construct_before = (a.saturating_sub(4)..a).find(|&k| {
             tokens[k].sentence == sent && !stop(k, a) && cue_bits(&tokens[k], text) & unnamed != 0
         });
-        if let Some(k) = belongs.and_then(|t| after.iter().copied().find(|&k| ments[k].a == t + 1)) {
+        if let Some(k) = belongs.and_then(|t| after.iter().copied().find(|&k| ments[k].a == t + 1))
+        {
             actor_idx = vec![k];
             actor_end = ments[k].b;
         } else if let Some(k) = head_before.and_then(|h| {
@@ -1278,7 +1288,10 @@ fn build(
                 ments[k].a == h + 1
                     && ments[k].start == tokens[h + 1].start
                     && ments[k].how != How::Nisba
-                    && matches!(ments[k].kind, Kind::Organization | Kind::Group | Kind::Country)
+                    && matches!(
+                        ments[k].kind,
+                        Kind::Organization | Kind::Group | Kind::Country
+                    )
             })
         }) {
             actor_idx = vec![k];
@@ -1322,7 +1335,8 @@ fn build(
         // An unnamed subject right after the verb (`أطلق مسلحون صاروخا`) is
         // the actor: no zero subject to resolve.
         let unnamed_subject = (b..(b + 2).min(tokens.len())).any(|k| {
-            tokens[k].sentence == sent && cue_bits(&tokens[k], text) & crate::cues::bit("unnamed") != 0
+            tokens[k].sentence == sent
+                && cue_bits(&tokens[k], text) & crate::cues::bit("unnamed") != 0
         });
         if p.actor == ActorSlot::Min
             || !matches!(p.pos, Pos::Verb | Pos::Participle)
@@ -1500,10 +1514,8 @@ fn build(
         let place = ments[lo..hi]
             .iter()
             .filter(|m| !actor.contains(&m.id))
-            .filter(|m| {
-                m.kind == Kind::Location || (m.kind == Kind::Country && after_prep(m))
-            })
-            .filter(|m| !(m.a < a && stop(m.b, a)) && !(m.a >= b && stop(b, m.a)))
+            .filter(|m| m.kind == Kind::Location || (m.kind == Kind::Country && after_prep(m)))
+            .filter(|m| !((m.a < a && stop(m.b, a)) || (m.a >= b && stop(b, m.a))))
             .min_by_key(|m| (dist(m), m.a));
         if let Some(m) = place {
             let c = if m.kind == Kind::Country {
@@ -1741,9 +1753,7 @@ fn unnamed_actor(
 /// A hyphen with a space on each side: a dash (`واشنطن - أعلنت`), not a
 /// hyphen inside a compound (`ليبي-ليبي`).
 fn spaced_hyphen(t: &Token, text: &str) -> bool {
-    t.norm() == "-"
-        && text[..t.start].ends_with(' ')
-        && text[t.end..].starts_with(' ')
+    t.norm() == "-" && text[..t.start].ends_with(' ') && text[t.end..].starts_with(' ')
 }
 
 /// A verb the writer vowelled as passive: a damma on one of its first three

@@ -15,7 +15,7 @@ pub const CUES_TSV: (&str, &str) = (
 );
 
 /// Cue classes, in bit order.
-pub const CLASSES: [&str; 26] = [
+pub const CLASSES: [&str; 27] = [
     "market",
     "sports",
     "culture",
@@ -42,6 +42,7 @@ pub const CLASSES: [&str; 26] = [
     "unnamed",
     "number",
     "anaphor",
+    "force",
 ];
 
 /// Bit of a class name.

@@ -1199,7 +1199,10 @@ fn build(
                         && n.starts_with("ال")
                         && (n.ends_with("يه") || n.ends_with('ي'))
                 });
-                let adjacent = gap == 0 || (gap <= 2 && adjectives && ments[k].how == How::Nisba);
+                // (Or a force and its nisba: `قصف القوات الأوكرانية`.)
+                let adjacent = gap == 0
+                    || (gap <= 2 && adjectives && ments[k].how == How::Nisba)
+                    || (gap == 1 && force_nisba(&ments[k]));
                 // `لـX` right after the noun is the recipient, not the genitive.
                 let li = gap == 0
                     && ments[k].start > tokens[ments[k].a].start

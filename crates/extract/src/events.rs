@@ -563,6 +563,52 @@ fn anaphors(text: &str, tokens: &[Token], ments: &[Ment]) -> Vec<Ment> {
         else {
             continue;
         };
+        // A dual (`البلدان`, `الجانبان`, `الزعيمان`): the last two parties
+        // named before it, within three sentences (countries for `البلدان`).
+        if let Some(countries) = dual_anaphor(head) {
+            let inside = ments[..ments.partition_point(|m| m.a <= k)]
+                .iter()
+                .rev()
+                .take(8)
+                .any(|m| k < m.b);
+            if inside {
+                continue;
+            }
+            let mut two: Vec<&Ment> = Vec::new();
+            for m in ments[..ments.partition_point(|m| m.b <= k)]
+                .iter()
+                .rev()
+                .take_while(|m| tokens[m.a].sentence + 3 >= t.sentence)
+                .take(64)
+            {
+                let fits = if countries {
+                    m.kind == Kind::Country
+                } else {
+                    is_actor_kind(m.kind)
+                };
+                if fits && !two.iter().any(|x| x.id == m.id) {
+                    two.push(m);
+                    if two.len() == 2 {
+                        break;
+                    }
+                }
+            }
+            if two.len() == 2 {
+                // In the order they were named.
+                for m in two.into_iter().rev() {
+                    out.push(Ment {
+                        a: k,
+                        b: k + 1,
+                        start: t.start,
+                        id: m.id.clone(),
+                        kind: m.kind,
+                        how: How::Surname,
+                        country: m.country.clone(),
+                    });
+                }
+            }
+            continue;
+        }
         if heads.binary_search_by(|h| h.as_str().cmp(head)).is_err() {
             continue;
         }
@@ -607,6 +653,19 @@ fn anaphors(text: &str, tokens: &[Token], ments: &[Ment]) -> Vec<Ment> {
         }
     }
     out
+}
+
+/// A dual that refers back to two parties: `Some(true)` when they must be
+/// countries (`البلدان`), `Some(false)` for any two parties (`الجانبان`,
+/// `الطرفان`, `الزعيمان`, `الرئيسان`, `الوزيران`). `head` is the word
+/// without its article.
+fn dual_anaphor(head: &str) -> Option<bool> {
+    match head {
+        "بلدان" | "بلدين" | "دولتان" | "دولتين" => Some(true),
+        "جانبان" | "جانبين" | "طرفان" | "طرفين" | "زعيمان" | "زعيمين" | "رئيسان"
+        | "رئيسين" | "وزيران" | "وزيرين" => Some(false),
+        _ => None,
+    }
 }
 
 fn is_actor_kind(k: Kind) -> bool {
@@ -930,11 +989,13 @@ fn coordinated(ments: &[Ment], tokens: &[Token], idx: usize) -> Vec<usize> {
     while let Some(n) = ments.get(j + 1) {
         let cur = &ments[j];
         let gap = n.a.saturating_sub(cur.b);
-        let joined =
-            (gap == 0 && tokens[n.a].norm().starts_with('و') && tokens[n.a].has(SegKind::Conj))
+        // (A dual anaphor, `البلدان`, is two mentions over one word.)
+        let same_word = n.a == cur.a && n.b == cur.b;
+        let joined = same_word
+            || (gap == 0 && tokens[n.a].norm().starts_with('و') && tokens[n.a].has(SegKind::Conj))
                 || (gap == 0 && tokens[n.a].norm().starts_with('و'))
                 || (gap == 1 && tokens[cur.b].norm() == "و");
-        if !joined || !is_actor_kind(n.kind) || n.how == How::Nisba {
+        if !joined || !is_actor_kind(n.kind) || (n.how == How::Nisba && !same_word) {
             break;
         }
         out.push(j + 1);
@@ -1116,7 +1177,8 @@ fn build(
             let cur = &ments[first];
             let joined = in_sent(prev)
                 && is_actor_kind(prev.kind)
-                && ((cur.a == prev.b && tokens[cur.a].norm().starts_with('و'))
+                && ((prev.a == cur.a && prev.b == cur.b)
+                    || (cur.a == prev.b && tokens[cur.a].norm().starts_with('و'))
                     || (cur.a == prev.b + 1 && tokens[prev.b].norm() == "و"));
             if !joined {
                 break;
@@ -2240,7 +2302,7 @@ mod tests {
     /// place phrase is no subject.
     #[test]
     fn argument_table() {
-        let cases: [(&str, &str, &[&str], &[&str]); 19] = [
+        let cases: [(&str, &str, &[&str], &[&str]); 20] = [
             // A name beginning with a proclitic's letter is still a subject.
             ("رحب كيري بالمبادرة السعودية.", "SUPPORT", &["person:john-kerry"], &["country:SAU"]),
             // `-يين` right after the verb is its object; the clause continues
@@ -2296,6 +2358,13 @@ mod tests {
             ),
             // A nisba after a force noun names the side that acts.
             ("وكانت مقاتلات تركية شنت امس غارات جوية على مواقع لتنظيم داعش.", "ASSAULT", &["country:TUR"], &["group:isis"]),
+            // A dual refers back to the two parties named before it.
+            (
+                "استقبل الملك سلمان الرئيس المصري عبد الفتاح السيسي. واتفق الجانبان على توسيع التعاون.",
+                "AGREE",
+                &["person:salman-bin-abdulaziz"],
+                &["person:abdel-fattah-el-sisi"],
+            ),
             // A doer in a relative clause after the noun.
             (
                 "قال الجيش التركي إن 3 جنود قتلوا في هجوم انتحاري نفذه حزب العمال الكردستاني في شرق تركيا.",

@@ -1441,10 +1441,10 @@ fn build(
             );
         // An unnamed subject right after the verb (`أطلق مسلحون صاروخا`) is
         // the actor: no zero subject to resolve.
-        let unnamed_subject = (b..(b + 2).min(tokens.len())).any(|k| {
-            tokens[k].sentence == sent
-                && cue_bits(&tokens[k], text) & crate::cues::bit("unnamed") != 0
-        });
+        // (Also a force: `قصفت الطائرات مديرية كرش`.)
+        let explicit = crate::cues::bit("unnamed") | crate::cues::bit("force");
+        let unnamed_subject = (b..(b + 2).min(tokens.len()))
+            .any(|k| tokens[k].sentence == sent && cue_bits(&tokens[k], text) & explicit != 0);
         if p.actor == ActorSlot::Min
             || !matches!(p.pos, Pos::Verb | Pos::Participle)
             || !(clause_initial || p.pos == Pos::Participle)
@@ -2411,6 +2411,14 @@ mod tests {
                     .collect::<Vec<_>>()
             );
         }
+        // A force named as the subject (`الطائرات`) stops the zero-subject
+        // fallback: the Houthis named before did not bomb.
+        let evs = candidates_of("أعلنت جماعة الحوثي رفضها. ففي الجنوب، قصفت الطائرات مديرية كرش.");
+        assert!(
+            evs.iter()
+                .all(|e| e.kind != "ASSAULT" || !e.actor.contains(&"group:houthis".to_string())),
+            "{evs:?}"
+        );
         // Nobody in `في وسط مالي` attacked.
         let evs = candidates_of("في وسط مالي قتل جنديان في هجوم.");
         assert!(

@@ -546,7 +546,7 @@ fn cached_forms(p: &Patterns, t: &Token, text: &str) -> Forms {
 /// of the nearest organisation or group named earlier, within five
 /// sentences, whose name begins with that noun (`منظمة أطباء بلا حدود`,
 /// `جماعة الحوثي`, `التحالف العربي بقيادة السعودية`). Not inside a name.
-fn anaphors(text: &str, tokens: &[Token], ments: &[Ment]) -> Vec<Ment> {
+fn anaphors(text: &str, tokens: &[Token], ments: &[Ment], stops: &[u32]) -> Vec<Ment> {
     static HEADS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
     let heads = HEADS.get_or_init(|| crate::cues::Cues::builtin().forms_of("anaphor"));
     let mut out = Vec::new();
@@ -564,8 +564,8 @@ fn anaphors(text: &str, tokens: &[Token], ments: &[Ment]) -> Vec<Ment> {
             continue;
         };
         // A dual (`البلدان`, `الجانبان`, `الزعيمان`): the last two parties
-        // named before it, within three sentences (countries for `البلدان`).
-        if let Some(countries) = dual_anaphor(head) {
+        // of its kinds named before it, within three sentences.
+        if let Some(kinds) = dual_anaphor(head) {
             let inside = ments[..ments.partition_point(|m| m.a <= k)]
                 .iter()
                 .rev()
@@ -581,12 +581,14 @@ fn anaphors(text: &str, tokens: &[Token], ments: &[Ment]) -> Vec<Ment> {
                 .take_while(|m| tokens[m.a].sentence + 3 >= t.sentence)
                 .take(64)
             {
-                let fits = if countries {
-                    m.kind == Kind::Country
-                } else {
-                    is_actor_kind(m.kind)
-                };
-                if fits && !two.iter().any(|x| x.id == m.id) {
+                // (Not a party of its own clause: `ودعت الولايات المتحدة
+                // الطرفين` means two others.)
+                let fits = kinds.contains(&m.kind)
+                    && (tokens[m.a].sentence != t.sentence || crosses(stops, m.b.min(k), k));
+                // (Two sides: not a state and its own leader.)
+                let same_side =
+                    |x: &&Ment| x.id == m.id || (x.country.is_some() && x.country == m.country);
+                if fits && !two.iter().any(same_side) {
                     two.push(m);
                     if two.len() == 2 {
                         break;
@@ -655,15 +657,19 @@ fn anaphors(text: &str, tokens: &[Token], ments: &[Ment]) -> Vec<Ment> {
     out
 }
 
-/// A dual that refers back to two parties: `Some(true)` when they must be
-/// countries (`البلدان`), `Some(false)` for any two parties (`الجانبان`,
-/// `الطرفان`, `الزعيمان`, `الرئيسان`, `الوزيران`). `head` is the word
-/// without its article.
-fn dual_anaphor(head: &str) -> Option<bool> {
+/// The kinds of party a dual refers back to: countries (`البلدان`,
+/// `الدولتان`), persons (`الزعيمان`, `الرئيسان`, `الوزيران`), states or
+/// their leaders (`الجانبان`, `الطرفان`; not an alliance or a group named in
+/// passing). `head` is the word without its article.
+fn dual_anaphor(head: &str) -> Option<&'static [Kind]> {
     match head {
-        "بلدان" | "بلدين" | "دولتان" | "دولتين" => Some(true),
-        "جانبان" | "جانبين" | "طرفان" | "طرفين" | "زعيمان" | "زعيمين" | "رئيسان"
-        | "رئيسين" | "وزيران" | "وزيرين" => Some(false),
+        "بلدان" | "بلدين" | "دولتان" | "دولتين" => Some(&[Kind::Country]),
+        "زعيمان" | "زعيمين" | "رئيسان" | "رئيسين" | "وزيران" | "وزيرين" => {
+            Some(&[Kind::Person])
+        }
+        "جانبان" | "جانبين" | "طرفان" | "طرفين" => {
+            Some(&[Kind::Country, Kind::Person])
+        }
         _ => None,
     }
 }
@@ -783,11 +789,6 @@ fn scan(
         }
     }
     ments.sort_by_key(|m| (m.a, m.b));
-    let refs = anaphors(text, tokens, &ments);
-    if !refs.is_empty() {
-        ments.extend(refs);
-        ments.sort_by_key(|m| (m.a, m.b));
-    }
 
     // Clause boundaries as prefix counts: `stops[k]` = boundaries among
     // tokens[..k] (a full stop, colon or question mark, or a comma before a
@@ -805,6 +806,11 @@ fn scan(
         let soft = matches!(t.norm(), "،" | ",")
             && tokens.get(k + 1).is_some_and(|n| n.norm().starts_with('و'));
         stops.push(stops[k] + u32::from(hard || soft));
+    }
+    let refs = anaphors(text, tokens, &ments, &stops);
+    if !refs.is_empty() {
+        ments.extend(refs);
+        ments.sort_by_key(|m| (m.a, m.b));
     }
     let mut out: Vec<EventFound> = Vec::new();
     let mut last_actor: Vec<String> = Vec::new();
@@ -993,8 +999,8 @@ fn coordinated(ments: &[Ment], tokens: &[Token], idx: usize) -> Vec<usize> {
         let same_word = n.a == cur.a && n.b == cur.b;
         let joined = same_word
             || (gap == 0 && tokens[n.a].norm().starts_with('و') && tokens[n.a].has(SegKind::Conj))
-                || (gap == 0 && tokens[n.a].norm().starts_with('و'))
-                || (gap == 1 && tokens[cur.b].norm() == "و");
+            || (gap == 0 && tokens[n.a].norm().starts_with('و'))
+            || (gap == 1 && tokens[cur.b].norm() == "و");
         if !joined || !is_actor_kind(n.kind) || (n.how == How::Nisba && !same_word) {
             break;
         }
@@ -2302,7 +2308,7 @@ mod tests {
     /// place phrase is no subject.
     #[test]
     fn argument_table() {
-        let cases: [(&str, &str, &[&str], &[&str]); 20] = [
+        let cases: [(&str, &str, &[&str], &[&str]); 21] = [
             // A name beginning with a proclitic's letter is still a subject.
             ("رحب كيري بالمبادرة السعودية.", "SUPPORT", &["person:john-kerry"], &["country:SAU"]),
             // `-يين` right after the verb is its object; the clause continues
@@ -2364,6 +2370,13 @@ mod tests {
                 "AGREE",
                 &["person:salman-bin-abdulaziz"],
                 &["person:abdel-fattah-el-sisi"],
+            ),
+            // `الطرفين`: the two sides named before, not the caller itself.
+            (
+                "أسقطت تركيا طائرة روسية. ودعت الولايات المتحدة الطرفين إلى التهدئة.",
+                "REQUEST",
+                &["country:USA"],
+                &["country:TUR", "country:RUS"],
             ),
             // A doer in a relative clause after the noun.
             (

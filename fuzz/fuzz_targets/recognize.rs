@@ -52,10 +52,8 @@ fuzz_target!(|data: &[u8]| {
     let events = |model: Option<&marsad_extract::model::EventModel>, published: Option<&str>| {
         marsad_extract::events::find_events(
             patterns,
-            rec.kb,
             text,
             &p.tokens,
-            &p.sentences,
             &found,
             &dates,
             published,

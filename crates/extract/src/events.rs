@@ -21,7 +21,7 @@ use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::sync::OnceLock;
 
-use marsad_kb::{Kb, Kind};
+use marsad_kb::Kind;
 use marsad_recognize::gazetteer::candidates;
 use marsad_recognize::{Found, How};
 use marsad_text::data::DataError;
@@ -695,19 +695,15 @@ pub enum Mode<'m> {
 
 /// Extract the events of one document. `model`: the learned detector
 /// (`None`: the rules alone, see [`Mode::Rules`]).
-#[allow(clippy::too_many_arguments)]
 pub fn find_events(
     patterns: &Patterns,
-    kb: &Kb,
     text: &str,
     tokens: &[Token],
-    sentences: &[Range<usize>],
     entities: &[Found],
     dates: &[DateFound],
     published: Option<&str>,
     model: Option<&crate::model::EventModel>,
 ) -> Vec<EventFound> {
-    let _ = (kb, sentences);
     let mode = match model {
         Some(m) => Mode::Model(m),
         None => Mode::Rules,
@@ -2203,6 +2199,7 @@ fn candidate_features(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use marsad_kb::Kb;
     use marsad_recognize::Recognizer;
     use marsad_text::{process, Options};
 
@@ -2214,10 +2211,8 @@ mod tests {
         let found = Recognizer::new(kb, None).recognize(t, &p.tokens, day);
         find_events(
             Patterns::builtin(),
-            kb,
             t,
             &p.tokens,
-            &p.sentences,
             &found,
             &[],
             published,

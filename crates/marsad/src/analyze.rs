@@ -266,10 +266,8 @@ fn analyze_one(
         } else {
             marsad_extract::events::find_events(
                 marsad_extract::events::Patterns::builtin(),
-                rec.kb,
                 text,
                 &p.tokens,
-                &p.sentences,
                 &found,
                 &dates,
                 published.as_deref(),

@@ -217,10 +217,8 @@ fn bench_one(
             let t9 = Instant::now();
             let events = marsad_extract::events::find_events(
                 marsad_extract::events::Patterns::builtin(),
-                full.kb,
                 text,
                 &tokens,
-                &s,
                 &found,
                 &dates,
                 Some("2015-01-01"),

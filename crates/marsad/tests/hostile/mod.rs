@@ -66,10 +66,8 @@ fn run(name: &str, input: &str) -> Out {
     let with_model = thorough.then(|| {
         find_events(
             patterns,
-            rec.kb,
             text,
             &p.tokens,
-            &p.sentences,
             &found,
             &dates,
             Some(PUBLISHED),
@@ -81,10 +79,8 @@ fn run(name: &str, input: &str) -> Out {
     let rules = thorough.then(|| {
         find_events(
             patterns,
-            rec.kb,
             text,
             &p.tokens,
-            &p.sentences,
             &found,
             &dates,
             Some(PUBLISHED),

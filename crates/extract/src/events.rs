@@ -563,17 +563,27 @@ fn anaphors(text: &str, tokens: &[Token], ments: &[Ment], stops: &[u32]) -> Vec<
         else {
             continue;
         };
+        let dual = dual_anaphor(head);
+        if dual.is_none() && heads.binary_search_by(|h| h.as_str().cmp(head)).is_err() {
+            continue;
+        }
+        // Not a name's own word (`منظمة أطباء بلا حدود` itself).
+        if inside_mention(ments, k, 8) {
+            continue;
+        }
+        // A mention of `m` over this word, starting at `start`.
+        let refer = |m: &Ment, start: usize| Ment {
+            a: k,
+            b: k + 1,
+            start,
+            id: m.id.clone(),
+            kind: m.kind,
+            how: How::Surname,
+            country: m.country.clone(),
+        };
         // A dual (`البلدان`, `الجانبان`, `الزعيمان`): the last two parties
         // of its kinds named before it, within three sentences.
-        if let Some(kinds) = dual_anaphor(head) {
-            let inside = ments[..ments.partition_point(|m| m.a <= k)]
-                .iter()
-                .rev()
-                .take(8)
-                .any(|m| k < m.b);
-            if inside {
-                continue;
-            }
+        if let Some(kinds) = dual {
             let mut two: Vec<&Ment> = Vec::new();
             for m in ments[..ments.partition_point(|m| m.b <= k)]
                 .iter()
@@ -597,35 +607,16 @@ fn anaphors(text: &str, tokens: &[Token], ments: &[Ment], stops: &[u32]) -> Vec<
             }
             if two.len() == 2 {
                 // In the order they were named.
-                for m in two.into_iter().rev() {
-                    out.push(Ment {
-                        a: k,
-                        b: k + 1,
-                        start: t.start,
-                        id: m.id.clone(),
-                        kind: m.kind,
-                        how: How::Surname,
-                        country: m.country.clone(),
-                    });
-                }
+                out.extend(two.into_iter().rev().map(|m| refer(m, t.start)));
             }
             continue;
         }
-        if heads.binary_search_by(|h| h.as_str().cmp(head)).is_err() {
-            continue;
-        }
-        // Not a name's first word (`منظمة أطباء بلا حدود` itself).
-        let first_after = ments.partition_point(|m| m.a <= k);
-        let inside = ments[..first_after].iter().rev().take(8).any(|m| k < m.b);
-        if inside {
-            continue;
-        }
         let forms = all_forms(t, text);
-        let head_of = |m: &Ment| -> Option<String> {
+        // The first word of a mention, without the article.
+        let head_of = |m: &Ment| -> String {
             let end = tokens.get(m.a).map_or(m.start, |x| x.end).max(m.start);
             let w = marsad_text::matchform::match_form(&text[m.start..end]);
-            let w = w.strip_prefix("ال").unwrap_or(&w).to_string();
-            Some(w)
+            w.strip_prefix("ال").unwrap_or(&w).to_string()
         };
         let antecedent = ments[..ments.partition_point(|m| m.a < k)]
             .iter()
@@ -634,27 +625,30 @@ fn anaphors(text: &str, tokens: &[Token], ments: &[Ment], stops: &[u32]) -> Vec<
             // (Bounded: a 5,000-word sentence costs no more per anaphor.)
             .take(64)
             .find(|m| {
-                matches!(m.kind, Kind::Organization | Kind::Group)
-                    && head_of(m).is_some_and(|h| forms.contains(&h))
+                matches!(m.kind, Kind::Organization | Kind::Group) && forms.contains(&head_of(m))
             });
         if let Some(m) = antecedent {
-            out.push(Ment {
-                a: k,
-                b: k + 1,
-                // (After a preposition's proclitic, as a name would be.)
-                start: if t.has(SegKind::Prep) {
-                    t.start + 1
-                } else {
-                    t.start
-                },
-                id: m.id.clone(),
-                kind: m.kind,
-                how: How::Surname,
-                country: m.country.clone(),
-            });
+            // (After a preposition's proclitic, as a name would be.)
+            let start = if t.has(SegKind::Prep) {
+                t.start + 1
+            } else {
+                t.start
+            };
+            out.push(refer(m, start));
         }
     }
     out
+}
+
+/// Whether token `k` lies inside one of the last `look` mentions starting
+/// at or before it (`ments` sorted by first token).
+fn inside_mention(ments: &[Ment], k: usize, look: usize) -> bool {
+    let first_after = ments.partition_point(|m| m.a <= k);
+    ments[..first_after]
+        .iter()
+        .rev()
+        .take(look)
+        .any(|m| k < m.b)
 }
 
 /// The kinds of party a dual refers back to: countries (`البلدان`,
@@ -862,8 +856,7 @@ fn scan(
             continue;
         };
         // A trigger inside an entity name (`جيش الفتح`) is no trigger.
-        let first_after = ments.partition_point(|m| m.a <= i);
-        if ments[..first_after].iter().rev().take(4).any(|m| i < m.b) {
+        if inside_mention(&ments, i, 4) {
             i += 1;
             continue;
         }

@@ -1444,7 +1444,7 @@ fn build(
             || !matches!(p.pos, Pos::Verb | Pos::Participle)
             || !(clause_initial || p.pos == Pos::Participle)
             || unnamed_subject
-            || written_passive(&tokens[a], text)
+            || vowelled_passive
         {
             // No named actor: an unknown one (`مسلحون`, or none stated).
         } else if last_subject.1 == Some(sent) && !last_subject.0.is_empty() {
@@ -2296,7 +2296,7 @@ mod tests {
     /// place phrase is no subject.
     #[test]
     fn argument_table() {
-        let cases: [(&str, &str, &[&str], &[&str]); 21] = [
+        let cases: [(&str, &str, &[&str], &[&str]); 22] = [
             // A name beginning with a proclitic's letter is still a subject.
             ("رحب كيري بالمبادرة السعودية.", "SUPPORT", &["person:john-kerry"], &["country:SAU"]),
             // `-يين` right after the verb is its object; the clause continues
@@ -2352,6 +2352,13 @@ mod tests {
             ),
             // A nisba after a force noun names the side that acts.
             ("وكانت مقاتلات تركية شنت امس غارات جوية على مواقع لتنظيم داعش.", "ASSAULT", &["country:TUR"], &["group:isis"]),
+            // A participle vowelled with a damma (`مُتهما`) is not a passive verb.
+            (
+                "وقال وزير الخارجية الروسي سيرغي لافروف إن موسكو لن تصمت، مُتهما تركيا بدعم الإرهاب.",
+                "ACCUSE",
+                &["person:sergey-lavrov"],
+                &["country:TUR"],
+            ),
             // A dual refers back to the two parties named before it.
             (
                 "استقبل الملك سلمان الرئيس المصري عبد الفتاح السيسي. واتفق الجانبان على توسيع التعاون.",

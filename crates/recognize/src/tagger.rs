@@ -361,19 +361,7 @@ impl Sent {
         if i + 1 < self.len() {
             out.push(fh(16, st(i + 1)));
         }
-        let shape = if w.chars().all(|c| c.is_ascii_digit()) {
-            "D"
-        } else if w.chars().any(|c| c.is_ascii_alphabetic()) {
-            "L"
-        } else if !w
-            .chars()
-            .any(|c| ('\u{0621}'..='\u{064A}').contains(&c) || c.is_alphanumeric())
-        {
-            "P"
-        } else {
-            "A"
-        };
-        out.push(fh(17, shape));
+        out.push(fh(17, shape(w)));
         out.push(Fh::new(18).num(nc.min(12)).done());
         out.push(Fh::new(19).num(self.band[i] as usize).done());
         out.push(fh(20, if self.func[i] { "1" } else { "0" }));
@@ -391,6 +379,89 @@ impl Sent {
         out.push(Fh::new(30).num(p1).sep().str(&self.kb[i]).done());
         out.push(Fh::new(31).str(self.word(ii - 1)).sep().str(w).done());
         out.push(Fh::new(32).str(w).sep().str(self.word(ii + 1)).done());
+    }
+}
+
+impl Sent {
+    /// The features of [`Sent::features`] that depend on word `i` alone
+    /// (bias, word, affixes, stripped form, shape, length, band, function).
+    fn own_features(&self, i: usize, out: &mut Vec<u64>) {
+        let w = self.norms[i].as_str();
+        out.push(fh(0, ""));
+        out.push(fh(1, w));
+        let nc = w.chars().count();
+        let mut ends = [0usize; 3];
+        for (k, (b, c)) in w.char_indices().take(3).enumerate() {
+            ends[k] = b + c.len_utf8();
+        }
+        let mut starts = [0usize; 3];
+        for (k, (b, _)) in w.char_indices().rev().take(3).enumerate() {
+            starts[k] = b;
+        }
+        for k in 1..=3usize.min(nc) {
+            out.push(fh(6 + k as u8, &w[..ends[k - 1]]));
+            out.push(fh(10 + k as u8, &w[starts[k - 1]..]));
+        }
+        out.push(fh(14, &self.norms[i][self.stripped[i]..]));
+        out.push(fh(17, shape(w)));
+        out.push(Fh::new(18).num(nc.min(12)).done());
+        out.push(Fh::new(19).num(self.band[i] as usize).done());
+        out.push(fh(20, if self.func[i] { "1" } else { "0" }));
+    }
+
+    /// The features word `k` gives the word after it.
+    fn as_prev_features(&self, k: usize, out: &mut Vec<u64>) {
+        out.push(fh(2, self.norms[k].as_str()));
+        out.push(fh(15, &self.norms[k][self.stripped[k]..]));
+    }
+
+    /// The features word `k` gives the word before it.
+    fn as_next_features(&self, k: usize, out: &mut Vec<u64>) {
+        out.push(fh(3, self.norms[k].as_str()));
+        out.push(fh(16, &self.norms[k][self.stripped[k]..]));
+    }
+
+    /// The rest of [`Sent::features`]: sentence edges, knowledge-base and cue
+    /// labels, the previous tags, word pairs.
+    fn context_features(&self, i: usize, p1: usize, p2: usize, out: &mut Vec<u64>) {
+        let w = self.norms[i].as_str();
+        let ii = i as isize;
+        if i == 0 {
+            out.push(fh(2, "<s>"));
+        }
+        if i + 1 == self.len() {
+            out.push(fh(3, "</s>"));
+        }
+        out.push(fh(21, &self.kb[i]));
+        out.push(fh(22, &self.cue[i]));
+        if i > 0 {
+            out.push(fh(23, &self.kb[i - 1]));
+        }
+        if i + 1 < self.len() {
+            out.push(fh(25, &self.kb[i + 1]));
+        }
+        out.push(Fh::new(27).num(p1).done());
+        out.push(Fh::new(28).num(p2).sep().num(p1).done());
+        out.push(Fh::new(29).num(p1).sep().str(w).done());
+        out.push(Fh::new(30).num(p1).sep().str(&self.kb[i]).done());
+        out.push(Fh::new(31).str(self.word(ii - 1)).sep().str(w).done());
+        out.push(Fh::new(32).str(w).sep().str(self.word(ii + 1)).done());
+    }
+}
+
+/// Shape class of a word: digits, Latin letters, punctuation, Arabic.
+fn shape(w: &str) -> &'static str {
+    if w.chars().all(|c| c.is_ascii_digit()) {
+        "D"
+    } else if w.chars().any(|c| c.is_ascii_alphabetic()) {
+        "L"
+    } else if !w
+        .chars()
+        .any(|c| ('\u{0621}'..='\u{064A}').contains(&c) || c.is_alphanumeric())
+    {
+        "P"
+    } else {
+        "A"
     }
 }
 
@@ -452,6 +523,32 @@ pub struct Tagger {
     /// in cache.
     weights: IdMap<[i16; N_TAGS]>,
     scale: f32,
+    /// Identity of these weights for the per-thread word cache of [`Tagger::tag`]
+    /// (a fresh id whenever weights are built or loaded).
+    id: u64,
+}
+
+/// A fresh [`Tagger::id`].
+fn next_id() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+}
+
+/// Scores a word contributes whatever its neighbours and the tags before it:
+/// as the current word (bias, word, affixes, stripped form, shape, length,
+/// frequency band, function word), as the previous word and as the next one.
+#[derive(Clone, Copy)]
+struct WordParts {
+    own: [i32; N_TAGS],
+    as_prev: [i32; N_TAGS],
+    as_next: [i32; N_TAGS],
+}
+
+thread_local! {
+    /// Word → [`WordParts`] for the tagger with id `.0` (a pure function of
+    /// the word and the weights: the same answer whatever the thread saw).
+    static PARTS: std::cell::RefCell<(u64, marsad_text::lexicon::WordMemo<WordParts>)> =
+        std::cell::RefCell::new((0, marsad_text::lexicon::WordMemo::new(200_000)));
 }
 
 /// The model shipped in the repository.
@@ -468,6 +565,44 @@ impl Tagger {
         static T: std::sync::OnceLock<Result<Tagger, ModelError>> = std::sync::OnceLock::new();
         T.get_or_init(|| Tagger::from_bytes("data/models/ner.bin", BUILTIN_MODEL))
             .as_ref()
+    }
+
+    /// [`WordParts`] of word `k` of `s`, through the per-thread cache.
+    fn word_parts(&self, s: &Sent, k: usize) -> WordParts {
+        let w = s.norms[k].as_str();
+        let hit = PARTS.with(|c| {
+            let c = c.borrow();
+            if c.0 == self.id {
+                c.1.get(w)
+            } else {
+                None
+            }
+        });
+        if let Some(p) = hit {
+            return p;
+        }
+        let mut f = Vec::with_capacity(16);
+        let mut sum = |fill: &dyn Fn(&mut Vec<u64>)| {
+            f.clear();
+            fill(&mut f);
+            let mut v = [0i32; N_TAGS];
+            self.score(&f, &mut v);
+            v
+        };
+        let p = WordParts {
+            own: sum(&|o| s.own_features(k, o)),
+            as_prev: sum(&|o| s.as_prev_features(k, o)),
+            as_next: sum(&|o| s.as_next_features(k, o)),
+        };
+        PARTS.with(|c| {
+            let mut c = c.borrow_mut();
+            if c.0 != self.id {
+                c.0 = self.id;
+                c.1.clear();
+            }
+            c.1.insert(w, p);
+        });
+        p
     }
 
     fn score(&self, feats: &[u64], out: &mut [i32; N_TAGS]) {
@@ -498,7 +633,11 @@ impl Tagger {
                 (k, q)
             })
             .collect();
-        Tagger { weights, scale }
+        Tagger {
+            weights,
+            scale,
+            id: next_id(),
+        }
     }
 
     /// Tag one sentence (greedy, with `I-X` allowed only after `B-X`/`I-X`).
@@ -507,6 +646,9 @@ impl Tagger {
         let mut feats = Vec::with_capacity(48);
         let mut sc = [0i32; N_TAGS];
         let (mut p1, mut p2) = (0usize, 0usize);
+        // What each word contributes whatever the tags (cached per word):
+        // the same sums as scoring every feature of `Sent::features`.
+        let parts: Vec<WordParts> = (0..s.len()).map(|k| self.word_parts(s, k)).collect();
         for i in 0..s.len() {
             // A lone punctuation mark is never a name: no need to score it.
             let w = s.norms[i].as_str();
@@ -517,8 +659,18 @@ impl Tagger {
             let best = if punct {
                 0
             } else {
-                s.features(i, p1, p2, &mut feats);
+                feats.clear();
+                s.context_features(i, p1, p2, &mut feats);
                 self.score(&feats, &mut sc);
+                for k in 0..N_TAGS {
+                    sc[k] += parts[i].own[k];
+                    if i > 0 {
+                        sc[k] += parts[i - 1].as_prev[k];
+                    }
+                    if i + 1 < s.len() {
+                        sc[k] += parts[i + 1].as_next[k];
+                    }
+                }
                 best_allowed(&sc, p1)
             };
             out.push(Tag::from_index(best));
@@ -583,7 +735,11 @@ impl Tagger {
             }
             weights.insert(k, w);
         }
-        Ok(Tagger { weights, scale })
+        Ok(Tagger {
+            weights,
+            scale,
+            id: next_id(),
+        })
     }
 }
 
@@ -921,5 +1077,91 @@ mod tests {
         let t2 = Tagger::from_bytes("m", &t.to_bytes()).unwrap();
         assert_eq!(evaluate(&t2, &kb, &data).micro().2, 1.0);
         assert!(Tagger::from_bytes("m", b"MRSDNER1\x05\0\0\0").is_err());
+    }
+
+    /// The cached word parts plus the context features are exactly the
+    /// features of `Sent::features` (so `tag` scores what training learned).
+    #[test]
+    fn split_features_equal_all_features() {
+        let kb = Kb::builtin().unwrap();
+        for text in [
+            "قال الرئيس الأمريكي باراك أوباما في واشنطن ، إن",
+            "وزار والصادرات 2015 Obama !",
+            "مدريد",
+            "",
+        ] {
+            let norms: Vec<String> = text.split_whitespace().map(String::from).collect();
+            let s = Sent::new(kb, norms);
+            for i in 0..s.len() {
+                for (p1, p2) in [(0, 0), (3, 1), (8, 8)] {
+                    let mut all = Vec::new();
+                    s.features(i, p1, p2, &mut all);
+                    let mut parts = Vec::new();
+                    s.own_features(i, &mut parts);
+                    if i > 0 {
+                        s.as_prev_features(i - 1, &mut parts);
+                    }
+                    if i + 1 < s.len() {
+                        s.as_next_features(i + 1, &mut parts);
+                    }
+                    s.context_features(i, p1, p2, &mut parts);
+                    all.sort_unstable();
+                    parts.sort_unstable();
+                    assert_eq!(all, parts, "{text:?} word {i}");
+                }
+            }
+        }
+    }
+
+    /// Tags from the cached path equal tags from scoring every feature, for
+    /// the shipped model, and a second model does not read the first one's
+    /// cache.
+    #[test]
+    fn cached_tagging_equals_plain_scoring() {
+        let kb = Kb::builtin().unwrap();
+        let plain = |t: &Tagger, s: &Sent| -> Vec<Tag> {
+            let (mut p1, mut p2) = (0usize, 0usize);
+            let mut out = Vec::new();
+            let mut f = Vec::new();
+            let mut sc = [0i32; N_TAGS];
+            for i in 0..s.len() {
+                let w = s.norms[i].as_str();
+                let punct = w.chars().count() == 1
+                    && w.chars().all(|c| {
+                        c.is_ascii_punctuation()
+                            || matches!(c, '،' | '؛' | '؟' | '«' | '»' | '“' | '”')
+                    });
+                let best = if punct {
+                    0
+                } else {
+                    s.features(i, p1, p2, &mut f);
+                    t.score(&f, &mut sc);
+                    best_allowed(&sc, p1)
+                };
+                out.push(Tag::from_index(best));
+                p2 = p1;
+                p1 = best;
+            }
+            out
+        };
+        let builtin = Tagger::builtin().unwrap();
+        let data: Vec<Example> = (0..20)
+            .map(|_| Example {
+                words: "زار كارلوس المدينة".split(' ').map(String::from).collect(),
+                tags: tags("O B-PERS O"),
+            })
+            .collect();
+        let small = train(&Kb::parse(&[]).unwrap(), &data, 3, 1);
+        for text in [
+            "قال الرئيس الأمريكي باراك أوباما في واشنطن ، إن المملكة العربية السعودية",
+            "زار كارلوس المدينة أمس مع وزير الخارجية سعود الفيصل .",
+            "وأعلنت وزارة الداخلية في الرياض عن القبض على 12 متهما",
+        ] {
+            let norms: Vec<String> = text.split_whitespace().map(String::from).collect();
+            let s = Sent::new(kb, norms);
+            for t in [builtin, &small, builtin] {
+                assert_eq!(t.tag(&s), plain(t, &s), "{text}");
+            }
+        }
     }
 }

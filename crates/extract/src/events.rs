@@ -1666,11 +1666,55 @@ fn build(
         })
         .map(|m| m.id.clone());
 
+    // `تلقى X اتصالا هاتفيا من Y`, `تلقت X رسالة من Y`: Y called, X was
+    // called. The verb stands before the noun with its subject between
+    // (VSO), so the passive pattern `تلقى اتصالا` did not match.
+    let (mut actor, mut recipient, mut actor_idx, mut rec_idx) =
+        (actor, recipient, actor_idx, rec_idx);
+    if p.kind == "CONSULT" && p.pos != Pos::Passive {
+        let received = (a.saturating_sub(14)..a).rev().any(|k| {
+            let n = tokens[k].norm();
+            let n = n.strip_prefix('و').unwrap_or(n);
+            tokens[k].sentence == sent
+                && !crosses(stops, k, a)
+                && ["تلقي", "تلقت", "تلقوا", "تلقيا", "يتلقي", "تتلقي"].contains(&n)
+        });
+        // The first party within four words after a `من` that follows the
+        // noun within four words (`اتصالا هاتفيا أمس من الرئيس الأمريكي
+        // باراك أوباما`).
+        let min = (b..(b + 4).min(tokens.len()))
+            .find(|&j| tokens[j].sentence == sent && tokens[j].norm() == "من");
+        let caller = min.and_then(|j| {
+            after.iter().copied().find(|&k| {
+                let m = &ments[k];
+                m.a > j && m.a <= j + 4 && !stop(b, m.a) && m.how != How::Nisba
+            })
+        });
+        if let (true, Some(k)) = (received, caller) {
+            let callee_idx: Vec<usize> = if !actor_idx.is_empty() {
+                actor_idx.clone()
+            } else {
+                before
+                    .iter()
+                    .rev()
+                    .find(|&&j| !stop(ments[j].b, a) && subject_ok(&ments[j]))
+                    .map(|&j| vec![j])
+                    .unwrap_or_default()
+            };
+            let callee = if actor_idx.is_empty() {
+                ids(ments, &callee_idx)
+            } else {
+                actor.clone()
+            };
+            actor_idx = coordinated(ments, tokens, k);
+            actor = ids(ments, &actor_idx);
+            rec_idx = callee_idx;
+            recipient = callee.into_iter().filter(|r| !actor.contains(r)).collect();
+        }
+    }
     // CONSULT: the visitor is the actor, the host the recipient. A meeting
     // in the actor's own country (`التقى الرئيس المصري في القاهرة وزير
     // الخارجية الأمريكي`) names the host first: swap.
-    let (mut actor, mut recipient, mut actor_idx, mut rec_idx) =
-        (actor, recipient, actor_idx, rec_idx);
     if p.kind == "CONSULT" && !recipient.is_empty() && !actor_idx.is_empty() {
         let country_of = |k: usize| -> Option<String> {
             let m = &ments[k];
@@ -2296,7 +2340,20 @@ mod tests {
     /// place phrase is no subject.
     #[test]
     fn argument_table() {
-        let cases: [(&str, &str, &[&str], &[&str]); 22] = [
+        let cases: [(&str, &str, &[&str], &[&str]); 24] = [
+            // A call received: the caller after `من` is the actor.
+            (
+                "تلقى الرئيس عبد الفتاح السيسي اتصالا هاتفيا أمس من الرئيس الأمريكي باراك أوباما.",
+                "CONSULT",
+                &["person:barack-obama"],
+                &["person:abdel-fattah-el-sisi"],
+            ),
+            (
+                "وتلقت الحكومة الأردنية اتصالا هاتفيا من وزير الخارجية الأمريكي جون كيري.",
+                "CONSULT",
+                &["person:john-kerry"],
+                &["org:jor-government"],
+            ),
             // A name beginning with a proclitic's letter is still a subject.
             ("رحب كيري بالمبادرة السعودية.", "SUPPORT", &["person:john-kerry"], &["country:SAU"]),
             // `-يين` right after the verb is its object; the clause continues

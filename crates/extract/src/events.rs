@@ -1163,7 +1163,38 @@ fn build(
     }
     // A verb vowelled as passive (`قُتل`): the doer is the party after
     // `على يد` / `من قبل`, and its subject is the victim (below).
-    let vowelled_passive = p.pos == Pos::Verb && written_passive(&tokens[a], text);
+    // A plural verb of harm after a counted subject reads as a passive:
+    // `نحو ألف شخص قتلوا في عدن`, `15 من المسلحين الحوثيين، قتلوا في
+    // مواجهات` (they were killed; the subject is the victim).
+    // (`count_at`: where the count stands; the victims are named after it.)
+    let count_at = if matches!(p.kind.as_str(), "ASSAULT" | "COERCE") && {
+        let n = tokens[a].norm();
+        let n = n.strip_prefix('و').unwrap_or(n);
+        matches!(
+            n,
+            "قتلوا"
+                | "قتلا"
+                | "اصيبوا"
+                | "جرحوا"
+                | "اعتقلوا"
+                | "خطفوا"
+                | "اختطفوا"
+                | "اسروا"
+        )
+    } {
+        (a.saturating_sub(10)..a)
+            .rev()
+            .take_while(|&k| tokens[k].sentence == sent && tokens[k].norm() != ".")
+            .find(|&k| {
+                tokens[k].kind == TokenKind::Number
+                    || cue_bits(&tokens[k], text) & crate::cues::bit("number") != 0
+            })
+    } else {
+        None
+    };
+    let counted_passive = count_at.is_some();
+    let vowelled_passive =
+        p.pos == Pos::Verb && (written_passive(&tokens[a], text) || counted_passive);
     // The parties coordinated before mention `k` (`الإمارات والبحرين`), and `k`.
     let walk_back = |k: usize| -> Vec<usize> {
         let mut first = k;
@@ -1496,6 +1527,20 @@ fn build(
     let mut rec_idx: Vec<usize> = Vec::new();
     match &p.recipient {
         RecipientSlot::None => {}
+        RecipientSlot::Obj if counted_passive => {
+            // The counted subject before the verb is the victim.
+            let q = count_at.unwrap_or(a);
+            if let Some(&k) = before
+                .iter()
+                .rev()
+                .find(|&&k| ments[k].a >= q && subject_ok(&ments[k]))
+            {
+                rec_idx = walk_back(k)
+                    .into_iter()
+                    .filter(|&j| ments[j].a >= q)
+                    .collect();
+            }
+        }
         RecipientSlot::Obj => {
             // The actor's own people are not the recipient (`ألغت روسيا زيارة
             // وزير الخارجية سيرغي لافروف إلى تركيا` → Turkey).
@@ -1582,7 +1627,7 @@ fn build(
             rec_idx = vec![k];
         }
     }
-    if vowelled_passive && rec_idx.is_empty() {
+    if vowelled_passive && !counted_passive && rec_idx.is_empty() {
         // Its subject: right after it (`قُتل جنود أتراك`) or before it.
         if let Some(&k) = after
             .iter()
@@ -1591,7 +1636,7 @@ fn build(
             rec_idx = coordinated(ments, tokens, k);
         }
     }
-    if (p.pos == Pos::Passive || vowelled_passive) && rec_idx.is_empty() {
+    if (p.pos == Pos::Passive || vowelled_passive) && !counted_passive && rec_idx.is_empty() {
         if let Some(&k) = before.last().filter(|&&k| !stop(ments[k].b, a)) {
             if !actor.contains(&ments[k].id) {
                 rec_idx = vec![k];
@@ -2340,7 +2385,28 @@ mod tests {
     /// place phrase is no subject.
     #[test]
     fn argument_table() {
-        let cases: [(&str, &str, &[&str], &[&str]); 24] = [
+        let cases: [(&str, &str, &[&str], &[&str]); 27] = [
+            // A plural verb of harm after a counted subject is a passive.
+            (
+                "وكان 15 من المسلحين الحوثيين قتلوا في مواجهات مع الجيش اليمني.",
+                "ASSAULT",
+                &[],
+                &["group:houthis"],
+            ),
+            // (Not the speaker before the count: `قال X إن 88 إرهابيا قتلوا`.)
+            (
+                "قال المتحدث باسم الجيش المصري إن 88 إرهابيا قتلوا في شمال سيناء.",
+                "ASSAULT",
+                &[],
+                &["country:EGY"],
+            ),
+            // (Not when the count follows: the subject did it.)
+            (
+                "وقال الجيش إن المسلحين الحوثيين قتلوا 15 مدنيا في تعز.",
+                "ASSAULT",
+                &["group:houthis"],
+                &["country:YEM"],
+            ),
             // A call received: the caller after `من` is the actor.
             (
                 "تلقى الرئيس عبد الفتاح السيسي اتصالا هاتفيا أمس من الرئيس الأمريكي باراك أوباما.",

@@ -1974,12 +1974,32 @@ fn written_passive(t: &Token, text: &str) -> bool {
     false
 }
 
+/// A verb with the future prefix `س`: so segmented, or a word the lexicon
+/// does not know that reads as `س` + an imperfect verb of four letters or
+/// more (`سيتطرقان`; not `سيارة`, `سياسة`, which it knows).
+fn future_verb(t: &Token) -> bool {
+    if t.has(SegKind::Future) {
+        return true;
+    }
+    let n = t.norm();
+    let n = n.strip_prefix('و').unwrap_or(n);
+    let Some(rest) = n.strip_prefix('س') else {
+        return false;
+    };
+    t.kind == TokenKind::Arabic
+        && rest.starts_with(['ي', 'ت', 'ن'])
+        && rest.chars().count() >= 4
+        && marsad_text::lexicon::Lexicon::builtin().cb(n).is_none()
+}
+
 /// Modality of the candidate at token `a`, from the words before it in its
 /// clause: negation within three words (`لم`, `لن`, `عدم`), then refusal
 /// (`رفض`, `نفت`), allegation (`اتهم … بـ`), demand (`طالب`, `دعا`, `يجب`),
 /// expectation (`يتوقع`), condition (`إذا`, `في حال`) within eight words,
-/// then future (`سوف`, `المقرر`, the prefix `س`) and possibility (`قد`,
-/// `ربما`, `مستعدة`) within four. A demand, a refusal or an allegation is
+/// then future (`سوف`, `غدا`, the prefix `س` on the trigger or on a verb
+/// up to three words before it) and possibility (`قد`, `ربما`, `مستعدة`)
+/// within four; intentions and schedules (`تعتزم`, `يخطط`, `المقرر`: future
+/// cues of five letters or more) within ten. A demand, a refusal or an allegation is
 /// not the act's own modality when the candidate is that act (a REQUEST, a
 /// REJECT, an ACCUSE).
 fn modality_of(p: &Pattern, a: usize, text: &str, tokens: &[Token], stops: &[u32]) -> Modality {
@@ -1998,7 +2018,9 @@ fn modality_of(p: &Pattern, a: usize, text: &str, tokens: &[Token], stops: &[u32
         Modality::Refused => 6,
         Modality::Negated => 7,
     };
-    let lo = a.saturating_sub(8);
+    // (Intentions reach further: `تعتزم كوريا الجنوبية واليابان والصين
+    // عقد جولة جديدة من المباحثات`.)
+    let lo = a.saturating_sub(10);
     for k in (lo..a).rev() {
         let t = &tokens[k];
         if t.sentence != sent || crosses(stops, k, a) {
@@ -2006,10 +2028,18 @@ fn modality_of(p: &Pattern, a: usize, text: &str, tokens: &[Token], stops: &[u32
         }
         let dist = a - k;
         let c = cue_bits(t, text);
+        // A verb in the future before the trigger governs it: `سيتطرقان
+        // إلى بحث`, `سيجري ترحيل`.
+        if c == 0 && dist <= 3 && future_verb(t) && rank(Modality::Future) > best_rank {
+            best_rank = rank(Modality::Future);
+            found = Modality::Future;
+        }
         if c == 0 {
             continue;
         }
-        let m = if c & bit("negation") != 0 && dist <= 3 {
+        let m = if dist > 8 && c & bit("future") == 0 {
+            continue;
+        } else if c & bit("negation") != 0 && dist <= 3 {
             Modality::Negated
         } else if c & bit("refusal") != 0 && p.kind != "REJECT" {
             Modality::Refused
@@ -2021,7 +2051,7 @@ fn modality_of(p: &Pattern, a: usize, text: &str, tokens: &[Token], stops: &[u32
             Modality::Expected
         } else if c & bit("condition") != 0 {
             Modality::Conditional
-        } else if c & bit("future") != 0 && dist <= 4 {
+        } else if c & bit("future") != 0 && (dist <= 4 || t.norm().chars().count() > 4) {
             Modality::Future
         } else if c & bit("possible") != 0 && dist <= 4 {
             Modality::Possible
@@ -2574,6 +2604,16 @@ mod tests {
             ("لم تسقط تركيا أي طائرة روسية.", Modality::Negated),
             ("قد تقصف روسيا مواقع داعش.", Modality::Possible),
             ("سوف تقصف روسيا مواقع داعش.", Modality::Future),
+            // A future verb governing the trigger noun.
+            (
+                "وقال البيان إن لافروف والجبير سيتطرقان إلى بحث الأوضاع في العراق.",
+                Modality::Future,
+            ),
+            // An intention several words before the trigger.
+            (
+                "تعتزم كوريا الجنوبية واليابان والصين عقد جولة جديدة من المباحثات في بكين.",
+                Modality::Future,
+            ),
         ];
         for (s, want) in cases {
             let evs = run(s, Some("2015-11-24"));

@@ -347,6 +347,9 @@ pub struct GoldEvent {
     pub actor: Vec<String>,
     #[serde(default)]
     pub recipient: Vec<String>,
+    /// `asserted`, `negated`, `demanded`, … (when the gold says).
+    #[serde(default)]
+    pub modality: Option<String>,
 }
 
 #[derive(Debug, Clone, serde::Deserialize)]
@@ -497,6 +500,30 @@ pub fn extraction(gold: &[Gold], analyses: &[crate::analyze::Analysis], report: 
         pa.dedup();
         let (tp, pr, go, _, _) = score(&ga, &pa);
         add("events (type+actor)", tp, pr, go);
+        // Modality, where the gold gives it for every event of the document.
+        if !g.events.is_empty() && g.events.iter().all(|e| e.modality.is_some()) {
+            let key = |k: &str, a: &[String], m: &str| format!("{k} {:?} {m}", sorted(a));
+            let gm: Vec<String> = g
+                .events
+                .iter()
+                .map(|e| key(&e.kind, &e.actor, e.modality.as_deref().unwrap_or("")))
+                .collect();
+            let mut pm: Vec<String> = d
+                .events
+                .iter()
+                .map(|e| {
+                    let m = serde_json::to_value(e.modality)
+                        .ok()
+                        .and_then(|v| v.as_str().map(str::to_string))
+                        .unwrap_or_default();
+                    key(&e.kind, &e.actor, &m)
+                })
+                .collect();
+            pm.sort();
+            pm.dedup();
+            let (tp, pr, go, _, _) = score(&gm, &pm);
+            add("events (type+actor+modality)", tp, pr, go);
+        }
         let gq: Vec<String> = g
             .quotes
             .iter()

@@ -443,6 +443,24 @@ pub struct Candidate {
     pub event: EventFound,
     /// Feature hashes ([`crate::model::hash_parts`]).
     pub features: Vec<u64>,
+    /// The parties of its sentence that could be its actor or recipient.
+    pub args: Vec<ArgOption>,
+}
+
+/// A party of the trigger's sentence as a possible argument: where it is
+/// named and the features of it as actor and as recipient.
+#[derive(Debug, Clone)]
+pub struct ArgOption {
+    /// Byte range of the mention.
+    pub span: Range<usize>,
+    pub id: String,
+    /// Whether the argument rules chose it as actor / as recipient.
+    pub rule_actor: bool,
+    pub rule_recipient: bool,
+    pub actor_features: Vec<u64>,
+    pub recipient_features: Vec<u64>,
+    /// Index of the mention (for the coordinated parties around it).
+    ment: usize,
 }
 
 /// An entity mention over tokens.
@@ -897,15 +915,24 @@ fn scan(
                         i += 1;
                         continue;
                     }
+                    if let Some(r) = m.ranker.as_deref() {
+                        rank_arguments(r, p, i, i + n, text, tokens, &ments, &stops, &mut ev);
+                        if !gate(&ev) {
+                            i += 1;
+                            continue;
+                        }
+                    }
                     ev.confidence = prob;
                     ev.decided_by = "model";
                 }
                 Mode::Collect(out) => {
                     let features =
                         candidate_features(p, i, i + n, text, tokens, &ments, &stops, &ev);
+                    let args = arg_options(p, i, i + n, text, tokens, &ments, &stops, &ev);
                     out.push(Candidate {
                         event: ev.clone(),
                         features,
+                        args,
                     });
                 }
             }
@@ -1824,6 +1851,204 @@ fn build(
     .filter(|_| !text.is_empty())
 }
 
+/// The option a ranker picks for one role: the most probable party at
+/// probability 0.5 or more (ties: the first in the text), or none.
+pub fn rank_pick(r: &crate::model::EventModel, features: &[&[u64]]) -> Option<usize> {
+    let mut best: Option<(usize, f32)> = None;
+    for (k, f) in features.iter().enumerate() {
+        let p = r.prob(&r.buckets(f));
+        if p >= 0.5 && best.is_none_or(|(_, bp)| p > bp) {
+            best = Some((k, p));
+        }
+    }
+    best.map(|(k, _)| k)
+}
+
+/// Let the learned ranker `r` choose the actor among the parties of the
+/// trigger's sentence. The rules' choice is one of its features; an actor
+/// the rules took from outside the sentence (a zero subject, a carried-over
+/// actor) is left to them, and so is the recipient (a ranker for recipients
+/// was measured worse than the rules on news: see `train-events --cv`). The
+/// chosen actor is no longer a recipient.
+#[allow(clippy::too_many_arguments)]
+fn rank_arguments(
+    r: &crate::model::EventModel,
+    p: &Pattern,
+    a: usize,
+    b: usize,
+    text: &str,
+    tokens: &[Token],
+    ments: &[Ment],
+    stops: &[u32],
+    ev: &mut EventFound,
+) {
+    let opts = arg_options(p, a, b, text, tokens, ments, stops, ev);
+    let rule_opt = opts.iter().position(|o| o.rule_actor);
+    if rule_opt.is_none() && !ev.actor.is_empty() {
+        return;
+    }
+    let feats: Vec<&[u64]> = opts.iter().map(|o| o.actor_features.as_slice()).collect();
+    let pick = rank_pick(r, &feats);
+    if pick == rule_opt {
+        return;
+    }
+    match pick {
+        Some(k) => {
+            let idx = coordinated(ments, tokens, opts[k].ment);
+            ev.actor = ids(ments, &idx);
+            ev.actor_span = Some(opts[k].span.clone());
+            ev.actor_text = None;
+            let actor = ev.actor.clone();
+            ev.recipient.retain(|x| !actor.contains(x));
+            if ev.recipient.is_empty() {
+                ev.recipient_span = None;
+            }
+        }
+        None => {
+            ev.actor.clear();
+            ev.actor_span = None;
+        }
+    }
+}
+
+/// Every party named in the sentence of the trigger `a..b` (one option per
+/// mention span, in text order) with features for the argument ranker:
+/// side and distance, the preposition or proclitic before it, its kind and
+/// how it was recognised, a clause boundary between, the words around it,
+/// whether the argument rules chose it — each conjoined with the role and
+/// the pattern's part of speech.
+#[allow(clippy::too_many_arguments)]
+fn arg_options(
+    p: &Pattern,
+    a: usize,
+    b: usize,
+    text: &str,
+    tokens: &[Token],
+    ments: &[Ment],
+    stops: &[u32],
+    ev: &EventFound,
+) -> Vec<ArgOption> {
+    use crate::model::hash_parts as h;
+    let sent = tokens[a].sentence;
+    // The parties of the sentence within CTX words of the trigger (a
+    // 5,000-word sentence costs no more than a normal one).
+    let lo = ments.partition_point(|m| tokens[m.a].sentence < sent || m.a + CTX < a);
+    let hi = ments.partition_point(|m| tokens[m.a].sentence <= sent && m.a <= b + CTX);
+    let pos = match p.pos {
+        Pos::Verb => "verb",
+        Pos::Noun => "noun",
+        Pos::Passive => "passive",
+        Pos::Participle => "participle",
+    };
+    let t = p.kind.as_str();
+    let mut out: Vec<ArgOption> = Vec::new();
+    let mut seen: Vec<(usize, usize)> = Vec::new();
+    let before_a = ments[lo..hi].iter().filter(|m| m.b <= a).count();
+    let mut nth_before = 0usize;
+    let mut nth_after = 0usize;
+    for (mi, m) in ments.iter().enumerate().take(hi).skip(lo) {
+        if !is_actor_kind(m.kind) || (m.a < b && m.b > a) || seen.contains(&(m.a, m.b)) {
+            continue;
+        }
+        seen.push((m.a, m.b));
+        let before = m.b <= a;
+        let (side, dist) = if before {
+            nth_before += 1;
+            ("b", a - m.b)
+        } else {
+            nth_after += 1;
+            ("a", m.a - b)
+        };
+        let rank = if before {
+            (before_a.saturating_sub(nth_before)).min(3).to_string()
+        } else {
+            (nth_after - 1).min(3).to_string()
+        };
+        let d = match dist {
+            0 => "0",
+            1 => "1",
+            2 => "2",
+            3..=5 => "3",
+            6..=10 => "6",
+            _ => "11",
+        };
+        let crossed = if before {
+            crosses(stops, m.b.saturating_sub(1), a)
+        } else {
+            crosses(stops, b, m.a)
+        };
+        let tm = &tokens[m.a];
+        let prev = if m.a > 0 && tokens[m.a - 1].sentence == sent {
+            word_info(&tokens[m.a - 1], text).1
+        } else {
+            "<s>".into()
+        };
+        let clitic = if m.start > tm.start {
+            text.get(tm.start..m.start)
+                .and_then(|c| c.chars().last())
+                .map_or(String::new(), String::from)
+        } else {
+            String::new()
+        };
+        let next = if m.b < tokens.len() && tokens[m.b].sentence == sent {
+            word_info(&tokens[m.b], text).1
+        } else {
+            "</s>".into()
+        };
+        let kind = format!("{:?}", m.kind);
+        let how = format!("{:?}", m.how);
+        let counted = tokens[a.min(m.a)..b.max(m.b).min(tokens.len())]
+            .iter()
+            .any(|x| x.kind == TokenKind::Number);
+        let feats = |role: &str, picked: bool| -> Vec<u64> {
+            let pk = if picked { "1" } else { "0" };
+            let mut f = vec![
+                h(&[role, "bias"]),
+                h(&[role, "pick", pk]),
+                h(&[role, "pick", pk, pos]),
+                h(&[role, "pick", pk, t]),
+                h(&[role, "pick", pk, side, d]),
+                h(&[role, "side", side, d, pos]),
+                h(&[role, "side", side, &rank, pos]),
+                h(&[role, "side", side, d, t]),
+                h(&[role, "cross", if crossed { "1" } else { "0" }, side]),
+                h(&[role, "prev", &prev, side]),
+                h(&[role, "prev", &prev, pos, side]),
+                h(&[role, "prev", &prev, t]),
+                h(&[role, "clitic", &clitic, side, pos]),
+                h(&[role, "next", &next, side]),
+                h(&[role, "kind", &kind, t]),
+                h(&[role, "how", &how, side]),
+                h(&[role, "how", &how, pick_str(picked)]),
+                h(&[role, "count", if counted { "1" } else { "0" }, side, pos]),
+                h(&[role, "trig", &word_info(&tokens[a], text).1, side]),
+            ];
+            f.push(h(&[role, "pick", pk, &rank, side, pos]));
+            f
+        };
+        let rule_actor = ev.actor.contains(&m.id);
+        let rule_recipient = ev.recipient.contains(&m.id);
+        out.push(ArgOption {
+            span: tm.start..tokens[m.b - 1].end,
+            id: m.id.clone(),
+            rule_actor,
+            rule_recipient,
+            actor_features: feats("A", rule_actor),
+            recipient_features: feats("R", rule_recipient),
+            ment: mi,
+        });
+    }
+    out
+}
+
+fn pick_str(b: bool) -> &'static str {
+    if b {
+        "p"
+    } else {
+        "n"
+    }
+}
+
 /// Forms of a word for context features: the stem's match form (no clitics,
 /// no article).
 fn feature_form(t: &Token, text: &str) -> String {
@@ -2595,6 +2820,28 @@ mod tests {
         for (t, _) in TYPES {
             assert!(pats.list.iter().filter(|p| p.kind == t).count() >= 3, "{t}");
         }
+    }
+
+    #[test]
+    fn rank_pick_takes_the_most_probable_party_or_none() {
+        use crate::model::{hash_parts, EventModel};
+        let mut m = EventModel::empty(8);
+        let (x, y, bias) = (
+            hash_parts(&["x"]),
+            hash_parts(&["y"]),
+            hash_parts(&["bias"]),
+        );
+        let opts: [&[u64]; 3] = [&[bias], &[bias, x], &[bias, y]];
+        // All at probability 0.5: the first.
+        assert_eq!(rank_pick(&m, &opts), Some(0));
+        // A negative bias: nobody, unless a feature lifts one over 0.5.
+        let (bx, by, bb) = (m.bucket(x), m.bucket(y), m.bucket(bias));
+        m.weights[bb] = -1.0;
+        assert_eq!(rank_pick(&m, &opts), None);
+        m.weights[by] = 2.0;
+        assert_eq!(rank_pick(&m, &opts), Some(2));
+        m.weights[bx] = 3.0;
+        assert_eq!(rank_pick(&m, &opts), Some(1));
     }
 
     #[test]

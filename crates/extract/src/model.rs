@@ -64,7 +64,17 @@ pub struct EventModel {
     pub weights: Vec<f32>,
     /// Decision threshold per PLOVER type (index as in [`TYPES`]).
     pub thresholds: [f32; 16],
+    /// The argument ranker that goes with this detector (same file format,
+    /// `data/models/arguments.bin`; see `events::rank_arguments`): it
+    /// scores each party of the sentence as actor and as recipient.
+    pub ranker: Option<Box<EventModel>>,
 }
+
+/// Weights of the argument ranker shipped in the binary.
+pub const BUILTIN_ARGS: (&str, &[u8]) = (
+    "data/models/arguments.bin",
+    include_bytes!("../../../data/models/arguments.bin"),
+);
 
 /// Index of a PLOVER type in [`TYPES`].
 pub fn type_index(kind: &str) -> Option<usize> {
@@ -78,15 +88,23 @@ impl EventModel {
             bits,
             weights: vec![0.0; 1 << bits],
             thresholds: [0.5; 16],
+            ranker: None,
         }
     }
 
     /// The model embedded in the binary.
     pub fn builtin() -> Result<&'static EventModel, ModelError> {
         static M: std::sync::OnceLock<Result<EventModel, ModelError>> = std::sync::OnceLock::new();
-        M.get_or_init(|| EventModel::from_bytes(BUILTIN.0, BUILTIN.1))
-            .as_ref()
-            .map_err(Clone::clone)
+        M.get_or_init(|| {
+            let mut m = EventModel::from_bytes(BUILTIN.0, BUILTIN.1)?;
+            m.ranker = Some(Box::new(EventModel::from_bytes(
+                BUILTIN_ARGS.0,
+                BUILTIN_ARGS.1,
+            )?));
+            Ok(m)
+        })
+        .as_ref()
+        .map_err(Clone::clone)
     }
 
     pub fn mask(&self) -> u64 {
@@ -178,6 +196,7 @@ impl EventModel {
             .map(|c| f32::from(i16::from_le_bytes([c[0], c[1]])) * scale)
             .collect();
         Ok(EventModel {
+            ranker: None,
             bits,
             weights,
             thresholds,

@@ -148,9 +148,11 @@ pub fn doc_modality(m: marsad_extract::events::Modality) -> Modality {
     }
 }
 
-/// The learned event detector embedded in the binary, unless
-/// `MARSAD_EVENTS=rules` asks for the rules alone. A corrupt embedded model
-/// is a build defect: it is reported once and the rules decide.
+/// The learned event detector embedded in the binary, with its argument
+/// ranker, unless `MARSAD_EVENTS=rules` asks for the rules alone
+/// (`MARSAD_ARGS=rules`: the detector with the argument rules alone, for
+/// comparisons). A corrupt embedded model is a build defect: it is reported
+/// once and the rules decide.
 pub fn event_model() -> Option<&'static marsad_extract::model::EventModel> {
     static M: std::sync::OnceLock<Option<&'static marsad_extract::model::EventModel>> =
         std::sync::OnceLock::new();
@@ -159,6 +161,11 @@ pub fn event_model() -> Option<&'static marsad_extract::model::EventModel> {
             return None;
         }
         match marsad_extract::model::EventModel::builtin() {
+            Ok(m) if std::env::var("MARSAD_ARGS").is_ok_and(|v| v == "rules") => {
+                let mut m = m.clone();
+                m.ranker = None;
+                Some(Box::leak(Box::new(m)))
+            }
             Ok(m) => Some(m),
             Err(e) => {
                 eprintln!("marsad: {e}; events are decided by the rules alone");

@@ -506,7 +506,14 @@ pub fn extraction(gold: &[Gold], analyses: &[crate::analyze::Analysis], report: 
             let gm: Vec<String> = g
                 .events
                 .iter()
-                .map(|e| key(&e.kind, &e.actor, e.modality.as_deref().unwrap_or("")))
+                .map(|e| {
+                    // (The gold says `planned` for marsad's `future`.)
+                    let m = match e.modality.as_deref().unwrap_or("") {
+                        "planned" => "future",
+                        m => m,
+                    };
+                    key(&e.kind, &e.actor, m)
+                })
                 .collect();
             let mut pm: Vec<String> = d
                 .events

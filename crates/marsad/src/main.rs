@@ -173,6 +173,14 @@ enum Command {
         /// (id, type, gold, predicted, best probability, text) as TSV.
         #[arg(long, value_name = "FILE")]
         errors: Option<PathBuf>,
+        /// News gold (documents' events with actor and recipient ids) that
+        /// also trains the argument ranker (team-written training articles;
+        /// never the development or held-out test gold).
+        #[arg(long, default_value = "data/extract/event-docs/gold")]
+        news_gold: PathBuf,
+        /// The documents of --news-gold.
+        #[arg(long, default_value = "data/extract/event-docs/docs")]
+        news_docs: PathBuf,
     },
     /// Measure text-layer throughput (per core) on SaudiNewsNet zips.
     Bench {
@@ -1244,6 +1252,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
             cv,
             repeat,
             errors,
+            news_gold,
+            news_docs,
         } => {
             if !(8..=24).contains(&bits) {
                 return Err(user("--bits must be in 8..=24"));
@@ -1284,6 +1294,47 @@ fn run(cli: Cli) -> Result<ExitCode> {
             if data.is_empty() {
                 return Err(user("no training sentences"));
             }
+            // News documents with gold events: argument-ranker data.
+            if news_gold.exists() && news_docs.exists() {
+                let gold = marsad::eval::read_gold(std::slice::from_ref(&news_gold))?;
+                let paths = vec![news_docs.display().to_string()];
+                let mut n = 0;
+                for d in marsad_ingest::read_inputs(&paths) {
+                    let d = d.map_err(|e| user(e.to_string()))?;
+                    let Some(g) = gold.iter().find(|g| g.doc == d.id) else {
+                        continue;
+                    };
+                    let mut events = Vec::new();
+                    for e in &g.events {
+                        let kind = marsad_extract::model::type_index(&e.kind).ok_or_else(|| {
+                            user(format!(
+                                "{}: {}: unknown event type {:?}",
+                                news_gold.display(),
+                                g.doc,
+                                e.kind
+                            ))
+                        })?;
+                        events.push((kind, e.actor.clone(), e.recipient.clone()));
+                    }
+                    data.push(te::Sentence {
+                        group: format!("news:{}", d.id),
+                        id: format!("news:{}", d.id),
+                        text: d.text,
+                        gold: te::Gold::News { events },
+                    });
+                    n += 1;
+                }
+                eprintln!(
+                    "{n} news documents of {} (argument ranker)",
+                    news_gold.display()
+                );
+            } else {
+                eprintln!(
+                    "{} or {}: not found; the argument ranker learns from sentences only",
+                    news_gold.display(),
+                    news_docs.display()
+                );
+            }
             let rec = recognizer(true)?;
             let started = std::time::Instant::now();
             let analysed = te::analyse(&rec, &data);
@@ -1320,6 +1371,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     rep.merge(te::cross_validate(&data, &analysed, &spans, k, &o));
                 }
                 print!("{}", te::render(&rep, k, repeat.max(1)));
+                let decisions = te::arg_decisions(&data, &analysed, &spans);
+                print!("{}", te::cv_args(&data, &decisions, k, &opts));
                 if let Some(path) = errors {
                     std::fs::write(&path, te::render_decisions(&rep, &data))
                         .with_context(|| format!("writing {}", path.display()))?;
@@ -1329,6 +1382,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let m = te::train_final(&data, &analysed, 5, &opts);
             let bytes = m.to_bytes();
             std::fs::write(&out, &bytes).with_context(|| format!("writing {}", out.display()))?;
+            // The argument ranker, beside the detector.
+            let args_out = out.with_file_name("arguments.bin");
+            let ranker = te::train_final_args(&te::arg_decisions(&data, &analysed, &spans), &opts);
+            std::fs::write(&args_out, ranker.to_bytes())
+                .with_context(|| format!("writing {}", args_out.display()))?;
+            eprintln!("wrote {} (argument ranker)", args_out.display());
             eprintln!(
                 "wrote {} ({} bytes; thresholds {}) in {:.1} s",
                 out.display(),

@@ -41,6 +41,13 @@ pub enum Gold {
     /// A team-written sentence: the types it reports (any modality), with
     /// the modality, actor and recipient text of each.
     Written { events: Vec<WrittenEvent> },
+    /// A whole news document of the team's development gold
+    /// (`eval/gold/events-dev`): its events as (type, actor ids, recipient
+    /// ids). Used for the argument ranker only (the gold does not say which
+    /// sentence reports which event).
+    News {
+        events: Vec<(usize, Vec<String>, Vec<String>)>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -339,6 +346,8 @@ pub struct Analysed {
     pub candidates: Vec<Candidate>,
     /// For each candidate: match forms of the actor and recipient words.
     pub actor_words: Vec<(Vec<String>, Vec<String>)>,
+    /// The analysed text (argument option spans index it).
+    pub text: String,
 }
 
 /// Analyse every sentence alone (in parallel; results in input order).
@@ -367,6 +376,7 @@ pub fn analyse(rec: &Recognizer, sentences: &[Sentence]) -> Vec<Analysed> {
             Analysed {
                 candidates,
                 actor_words,
+                text: text.to_string(),
             }
         })
         .collect()
@@ -378,6 +388,7 @@ fn label(gold: &Gold, kind: usize) -> Option<bool> {
     match gold {
         Gold::Gsr { kind: k, yes, .. } => (*k == kind).then_some(*yes),
         Gold::Written { events } => Some(events.iter().any(|e| e.kind == kind)),
+        Gold::News { .. } => None,
     }
 }
 
@@ -670,6 +681,7 @@ pub fn cross_validate(
                         }
                     }
                 }
+                Gold::News { .. } => {}
                 Gold::Written { events } => {
                     for (kind, (name, _)) in TYPES.iter().enumerate() {
                         let gold = events.iter().any(|e| e.kind == kind);
@@ -840,6 +852,229 @@ pub fn render(rep: &CvReport, k: usize, repeats: usize) -> String {
         cell(&mt),
         cell(&rt)
     );
+    s
+}
+
+/// What names a candidate's gold argument: span words (alternatives) or
+/// knowledge-base ids.
+enum ArgGold {
+    Words(Vec<Vec<String>>),
+    Ids(Vec<String>),
+}
+
+impl ArgGold {
+    fn names(&self, words: &[String], id: &str) -> bool {
+        match self {
+            ArgGold::Words(g) => overlaps(words, g),
+            ArgGold::Ids(g) => g.iter().any(|x| x == id),
+        }
+    }
+}
+
+/// Gold arguments of a candidate of type `kind` in sentence `s`: (actor,
+/// recipient); `None` when the sentence does not say (not labelled with
+/// that type, or a GSR sentence without span records). For a news
+/// document: every actor / recipient of its events of that type.
+fn gold_args(
+    s: &Sentence,
+    kind: usize,
+    spans: &HashMap<String, SpanGold>,
+) -> Option<(ArgGold, ArgGold)> {
+    let words = |x: &Option<String>| -> ArgGold {
+        ArgGold::Words(
+            x.as_ref()
+                .map(|t| vec![t.split_whitespace().map(match_form).collect()])
+                .unwrap_or_default(),
+        )
+    };
+    match &s.gold {
+        Gold::Written { events } => events
+            .iter()
+            .find(|e| e.kind == kind)
+            .map(|e| (words(&e.actor), words(&e.recipient))),
+        Gold::Gsr {
+            kind: k, yes: true, ..
+        } if *k == kind => spans.get(&s.id).map(|g| {
+            (
+                ArgGold::Words(g.actors.clone()),
+                ArgGold::Words(g.targets.clone()),
+            )
+        }),
+        Gold::Gsr { .. } => None,
+        Gold::News { events } => {
+            let of: Vec<_> = events.iter().filter(|e| e.0 == kind).collect();
+            (!of.is_empty()).then(|| {
+                (
+                    ArgGold::Ids(of.iter().flat_map(|e| e.1.clone()).collect()),
+                    ArgGold::Ids(of.iter().flat_map(|e| e.2.clone()).collect()),
+                )
+            })
+        }
+    }
+}
+
+/// One decision of the argument ranker: the options of one candidate for
+/// one role, with their features and whether each names the gold argument.
+pub struct ArgDecision {
+    pub sentence: usize,
+    /// 0 = actor, 1 = recipient.
+    pub role: usize,
+    pub options: Vec<(Vec<u64>, bool, bool)>,
+    /// Whether the rules' pick is outside the sentence (a zero subject or a
+    /// carried-over actor): the ranker leaves those alone.
+    pub rule_outside: bool,
+}
+
+/// Every argument decision of the labelled candidates.
+pub fn arg_decisions(
+    sentences: &[Sentence],
+    analysed: &[Analysed],
+    spans: &HashMap<String, SpanGold>,
+) -> Vec<ArgDecision> {
+    let mut out = Vec::new();
+    for (i, (s, a)) in sentences.iter().zip(analysed).enumerate() {
+        for c in &a.candidates {
+            let Some(kind) = type_index(&c.event.kind) else {
+                continue;
+            };
+            let Some((ga, gr)) = gold_args(s, kind, spans) else {
+                continue;
+            };
+            for (role, gold) in [(0usize, &ga), (1, &gr)] {
+                let options: Vec<(Vec<u64>, bool, bool)> = c
+                    .args
+                    .iter()
+                    .map(|o| {
+                        let text = a.text.get(o.span.clone()).unwrap_or("");
+                        let ours: Vec<String> = text.split_whitespace().map(match_form).collect();
+                        let (f, picked) = if role == 0 {
+                            (o.actor_features.clone(), o.rule_actor)
+                        } else {
+                            (o.recipient_features.clone(), o.rule_recipient)
+                        };
+                        (f, picked, gold.names(&ours, &o.id))
+                    })
+                    .collect();
+                let rule_ids = if role == 0 {
+                    &c.event.actor
+                } else {
+                    &c.event.recipient
+                };
+                let rule_outside = !rule_ids.is_empty() && !options.iter().any(|o| o.1);
+                out.push(ArgDecision {
+                    sentence: i,
+                    role,
+                    options,
+                    rule_outside,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Train the ranker: each option is an example (does it name the
+/// argument?).
+pub fn train_args(decisions: &[&ArgDecision], opts: &TrainOptions) -> EventModel {
+    let mask = (1u64 << opts.bits) - 1;
+    let examples: Vec<Example> = decisions
+        .iter()
+        .flat_map(|d| d.options.iter())
+        .map(|(f, _, y)| Example {
+            buckets: f.iter().map(|&h| (h & mask) as u32).collect(),
+            kind: 0,
+            label: *y,
+            target: if *y { 1.0 } else { 0.0 },
+            weight: 1.0,
+        })
+        .collect();
+    train(&examples, opts)
+}
+
+/// The option the ranker picks (`None`: no party of the sentence).
+pub fn rank_pick(m: &EventModel, options: &[(Vec<u64>, bool, bool)]) -> Option<usize> {
+    let feats: Vec<&[u64]> = options.iter().map(|o| o.0.as_slice()).collect();
+    marsad_extract::events::rank_pick(m, &feats)
+}
+
+/// Bits of the ranker's hashed feature space (few templates: 2^16 is
+/// plenty).
+pub const ARG_BITS: u32 = 16;
+
+/// The argument ranker shipped in the binary, trained on every labelled
+/// decision.
+pub fn train_final_args(decisions: &[ArgDecision], opts: &TrainOptions) -> EventModel {
+    let all: Vec<&ArgDecision> = decisions.iter().collect();
+    train_args(
+        &all,
+        &TrainOptions {
+            bits: ARG_BITS,
+            ..*opts
+        },
+    )
+}
+
+/// Grouped cross-validation of the ranker against the argument rules:
+/// per role, decisions right (the pick names the gold argument, or nothing
+/// is picked and no option names it).
+pub fn cv_args(
+    sentences: &[Sentence],
+    decisions: &[ArgDecision],
+    k: usize,
+    opts: &TrainOptions,
+) -> String {
+    // [source: sentences, news][role][rules, ranker]
+    let mut right = [[[0usize; 2]; 2]; 2];
+    let mut total = [[0usize; 2]; 2];
+    for f in 0..k {
+        let in_fold = |d: &&ArgDecision| fold_of(&sentences[d.sentence].group, k, opts.seed) == f;
+        let train_part: Vec<&ArgDecision> = decisions.iter().filter(|d| !in_fold(d)).collect();
+        let m = train_args(
+            &train_part,
+            &TrainOptions {
+                bits: ARG_BITS,
+                ..*opts
+            },
+        );
+        for d in decisions.iter().filter(in_fold) {
+            let any_gold = d.options.iter().any(|o| o.2);
+            let rules_ok = if d.rule_outside {
+                false
+            } else {
+                match d.options.iter().position(|o| o.1) {
+                    Some(p) => d.options[p].2,
+                    None => !any_gold,
+                }
+            };
+            let ranker_ok = if d.rule_outside {
+                rules_ok
+            } else {
+                match rank_pick(&m, &d.options) {
+                    Some(p) => d.options[p].2,
+                    None => !any_gold,
+                }
+            };
+            let src = usize::from(matches!(sentences[d.sentence].gold, Gold::News { .. }));
+            total[src][d.role] += 1;
+            right[src][d.role][0] += usize::from(rules_ok);
+            right[src][d.role][1] += usize::from(ranker_ok);
+        }
+    }
+    let mut s = String::from("\nArgument choice on labelled candidates (grouped CV; right = names a gold argument, or none when none is named):\n");
+    for (src, sname) in ["GSR + written sentences", "news documents (training)"]
+        .iter()
+        .enumerate()
+    {
+        for (role, name) in ["actor", "recipient"].iter().enumerate() {
+            let n = total[src][role].max(1) as f64;
+            s += &format!(
+                "  {sname:<28} {name:<10} decisions {:>5}   rules {:.3}   ranker {:.3}\n",
+                total[src][role],
+                right[src][role][0] as f64 / n,
+                right[src][role][1] as f64 / n
+            );
+        }
+    }
     s
 }
 

@@ -802,6 +802,22 @@ pub struct CorpusCounts {
     /// Candidate words and their split forms (with spaces) → index in `counts`.
     ids: HashMap<Box<str>, u32, FxBuild>,
     counts: Vec<u32>,
+    /// Every word of a key: its own counter, and where it stands in the keys
+    /// of two and three words (so that [`CorpusCounts::tally`] builds a word
+    /// pair or triple only when it can be a key).
+    words: HashMap<Box<str>, WordRole, FxBuild>,
+}
+
+/// Where a word stands in the keys of [`CorpusCounts`].
+#[derive(Debug, Default, Clone, Copy)]
+struct WordRole {
+    /// Its counter as a key of its own.
+    id: Option<u32>,
+    first2: bool,
+    last2: bool,
+    first3: bool,
+    mid3: bool,
+    last3: bool,
 }
 
 impl CorpusCounts {
@@ -862,7 +878,34 @@ impl CorpusCounts {
             ids.entry(c).or_insert(n);
         }
         let counts = vec![0; ids.len()];
-        CorpusCounts { ids, counts }
+        let mut words: HashMap<Box<str>, WordRole, FxBuild> = HashMap::default();
+        for (k, &i) in &ids {
+            let parts: Vec<&str> = k.split(' ').collect();
+            let mut role = |w: &str, f: &dyn Fn(&mut WordRole)| match words.get_mut(w) {
+                Some(r) => f(r),
+                None => {
+                    let mut r = WordRole::default();
+                    f(&mut r);
+                    words.insert(w.into(), r);
+                }
+            };
+            match parts[..] {
+                [w] => role(w, &|r| r.id = Some(i)),
+                [a, b] => {
+                    role(a, &|r| r.first2 = true);
+                    role(b, &|r| r.last2 = true);
+                }
+                [a, b, c] => {
+                    role(a, &|r| r.first3 = true);
+                    role(b, &|r| r.mid3 = true);
+                    role(c, &|r| r.last3 = true);
+                }
+                // (Longer keys are never counted: `tally` looks at three
+                // words at most.)
+                _ => {}
+            }
+        }
+        CorpusCounts { ids, counts, words }
     }
 
     /// Pass 2: add the occurrences in `text` of the candidates (split forms
@@ -872,40 +915,58 @@ impl CorpusCounts {
         if self.ids.is_empty() {
             return;
         }
-        let mut bump = |k: &str| {
-            if let Some(&i) = self.ids.get(k) {
-                if let Some(n) = counts.get_mut(i as usize) {
-                    *n = n.saturating_add(1);
-                }
+        let mut bump_id = |i: u32| {
+            if let Some(n) = counts.get_mut(i as usize) {
+                *n = n.saturating_add(1);
             }
         };
-        // Match forms of the previous two runs; `prev_end[i]` = where run i
-        // ended, `usize::MAX` when it was not followed by a single space
-        // leading up to the next run.
+        // Match forms and key roles of the previous two runs; `prev_end[i]`
+        // = where run i ended, `usize::MAX` when it was not followed by a
+        // single space leading up to the next run.
         let mut prev: [String; 2] = Default::default();
+        let mut prev_role = [WordRole::default(); 2];
         let mut prev_end = [usize::MAX; 2];
         let mut cur = String::new();
         let mut buf = String::new();
         for (rs, re) in runs(text) {
             cur.clear();
             crate::matchform::push_match_form(&text[rs..re], &mut cur);
-            bump(&cur);
+            let role = self.words.get(cur.as_str()).copied().unwrap_or_default();
+            if let Some(i) = role.id {
+                bump_id(i);
+            }
             let adj1 = prev_end[0] != usize::MAX && &text[prev_end[0]..rs] == " ";
             if adj1 {
-                buf.clear();
-                buf.push_str(&prev[0]);
-                buf.push(' ');
-                buf.push_str(&cur);
-                bump(&buf);
-                if prev_end[1] != usize::MAX {
-                    buf.insert(0, ' ');
-                    buf.insert_str(0, &prev[1]);
-                    bump(&buf);
+                if prev_role[0].first2 && role.last2 {
+                    buf.clear();
+                    buf.push_str(&prev[0]);
+                    buf.push(' ');
+                    buf.push_str(&cur);
+                    if let Some(&i) = self.ids.get(buf.as_str()) {
+                        bump_id(i);
+                    }
+                }
+                if prev_end[1] != usize::MAX
+                    && prev_role[1].first3
+                    && prev_role[0].mid3
+                    && role.last3
+                {
+                    buf.clear();
+                    buf.push_str(&prev[1]);
+                    buf.push(' ');
+                    buf.push_str(&prev[0]);
+                    buf.push(' ');
+                    buf.push_str(&cur);
+                    if let Some(&i) = self.ids.get(buf.as_str()) {
+                        bump_id(i);
+                    }
                 }
             }
             // Rotate the buffers: prev[1] <- prev[0] <- cur.
             prev.swap(0, 1);
             std::mem::swap(&mut prev[0], &mut cur);
+            prev_role[1] = prev_role[0];
+            prev_role[0] = role;
             prev_end[1] = if adj1 { prev_end[0] } else { usize::MAX };
             prev_end[0] = re;
         }
@@ -1088,6 +1149,14 @@ fn split_run(
 ) -> Vec<usize> {
     m.clear();
     letters.clear();
+    // Most words are known or hopeless: decide that on the match form alone
+    // before collecting letter positions (`split_match` asks the same
+    // cache again).
+    crate::matchform::push_match_form(run, m);
+    if analyze_cached(m, lex, prm).is_none() {
+        return Vec::new();
+    }
+    m.clear();
     // Letter indices of word-final letters (see `split_match`).
     let mut finals: [usize; 8] = [usize::MAX; 8];
     let mut nf = 0;
@@ -1189,12 +1258,8 @@ pub fn repair_in(
     let mut copied = 0usize; // bytes of `s` already in `b`
     let (mut m, mut letters) = (String::new(), Vec::new());
     let ctx = DocContext::new(s);
-    let spans: Vec<(usize, usize)> = if corpus.is_some() {
-        runs(s).collect()
-    } else {
-        Vec::new()
-    };
-    for (i, (rs, re)) in runs(s).enumerate() {
+    let spans: Vec<(usize, usize)> = runs(s).collect();
+    for (i, &(rs, re)) in spans.iter().enumerate() {
         let corpus = corpus.map(|c| (c, Neighbours::of(s, &spans, i)));
         let cuts = split_run(
             &s[rs..re],

@@ -13,8 +13,9 @@ use marsad_ingest::{InputError, RawDoc};
 use marsad_kb::Kind;
 use marsad_recognize::{Found, Recognizer};
 use marsad_text::boilerplate::{Removed, SourceStats};
-use marsad_text::glue::{CorpusCounts, Params, Repair};
-use marsad_text::{normalize, process_in, Lexicon, MappedText, Options};
+use marsad_text::glue::{CorpusCounts, Params, Prepared, Repair};
+use marsad_text::pipeline::process_filtered;
+use marsad_text::{normalize, Lexicon, MappedText, Options};
 
 /// Output format of `analyze`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -83,11 +84,41 @@ pub fn analyze_docs(
                 .add_document(c.text());
         }
     }
-    let corpus = opts.repair_glue.then(|| corpus_counts(&cleaned));
+    // Boilerplate off every document, then the batch's word counts for glue
+    // repair over the filtered texts (the lines removed are no evidence).
+    let filtered: Vec<Filtered> = docs
+        .par_iter()
+        .zip(cleaned.into_par_iter())
+        .map(|(d, c)| {
+            let cleaned_empty = c.text().trim().is_empty();
+            let (text, removed) = if opts.remove_boilerplate {
+                marsad_text::boilerplate::filter(&c, stats.get(&source_key(d)))
+            } else {
+                (c, Vec::new())
+            };
+            Filtered {
+                text,
+                removed,
+                cleaned_empty,
+            }
+        })
+        .collect();
+    let (corpus, prepared) = if opts.repair_glue {
+        let (c, p) = corpus_counts(&filtered);
+        (Some(c), p)
+    } else {
+        (None, Vec::new())
+    };
+    let mut prepared = prepared.into_iter().map(Some).collect::<Vec<_>>();
+    prepared.resize_with(filtered.len(), || None);
     let results: Vec<Result<Analysis, String>> = docs
         .into_par_iter()
-        .zip(cleaned)
-        .map(|(d, c)| analyze_one(d, c, published, opts, rec, &stats, corpus.as_ref()))
+        .zip(filtered)
+        .zip(prepared)
+        .map(|((d, f), p)| {
+            let glue = corpus.as_ref().zip(p.as_ref());
+            analyze_one(d, f, published, opts, rec, glue)
+        })
         .collect();
     let mut analyses = Vec::new();
     for r in results {
@@ -102,22 +133,35 @@ pub fn analyze_docs(
     Outcome { analyses, errors }
 }
 
+/// A document after cleaning and boilerplate removal.
+struct Filtered {
+    text: MappedText,
+    removed: Vec<Removed>,
+    /// Nothing was left after cleaning (before boilerplate removal).
+    cleaned_empty: bool,
+}
+
 /// Word counts of the whole batch for glued-word repair (both passes in
-/// parallel over the documents).
-fn corpus_counts(cleaned: &[MappedText]) -> CorpusCounts {
+/// parallel over the documents), with each document's runs.
+fn corpus_counts(filtered: &[Filtered]) -> (CorpusCounts, Vec<Prepared>) {
     let (lex, prm) = (Lexicon::builtin(), Params::default());
-    let cands: Vec<Box<str>> = cleaned
+    let mut prepared: Vec<Prepared> = filtered
         .par_iter()
-        .flat_map_iter(|c| CorpusCounts::candidates(c.text(), lex, &prm))
+        .map(|f| Prepared::new(f.text.text(), lex, &prm))
         .collect();
-    let counter = CorpusCounts::new(cands);
+    let counter = CorpusCounts::new(
+        prepared
+            .iter_mut()
+            .flat_map(|p| std::mem::take(&mut p.candidates)),
+    );
     let n = counter.len();
-    let counts = cleaned
+    let counts = filtered
         .par_iter()
+        .zip(&prepared)
         .fold(
             || vec![0u32; n],
-            |mut v, c| {
-                counter.tally(c.text(), &mut v);
+            |mut v, (f, p)| {
+                counter.tally_prepared(f.text.text(), p, &mut v);
                 v
             },
         )
@@ -130,7 +174,7 @@ fn corpus_counts(cleaned: &[MappedText]) -> CorpusCounts {
                 a
             },
         );
-    counter.with_counts(counts)
+    (counter.with_counts(counts), prepared)
 }
 
 /// The contract's modality of an extracted event.
@@ -185,12 +229,11 @@ fn all_candidates() -> bool {
 
 fn analyze_one(
     d: RawDoc,
-    cleaned: MappedText,
+    filtered: Filtered,
     published: Option<&str>,
     opts: &Options,
     rec: Option<&Recognizer>,
-    stats: &HashMap<String, SourceStats>,
-    corpus: Option<&CorpusCounts>,
+    glue: Option<(&CorpusCounts, &Prepared)>,
 ) -> Result<Analysis, String> {
     let where_ = match (&d.path, d.line) {
         (Some(p), Some(l)) => format!("{}:{l}", p.display()),
@@ -208,12 +251,12 @@ fn analyze_one(
     } else {
         where_
     };
-    if cleaned.text().trim().is_empty() {
+    if filtered.cleaned_empty {
         return Err(format!(
             "{where_}: empty document (no text after cleaning), skipped"
         ));
     }
-    let p = process_in(cleaned, opts, stats.get(&source_key(&d)), corpus);
+    let p = process_filtered(filtered.text, filtered.removed, opts, glue);
     let raw_line = |offset: usize| {
         1 + d.text.as_bytes()[..offset.min(d.text.len())]
             .iter()

@@ -176,10 +176,10 @@ pub fn run(texts: &[String]) -> Report {
         }
         let t = Instant::now();
         let texts: Vec<&str> = kept_batch.iter().map(MappedText::text).collect();
-        let counts = glue::CorpusCounts::build(&texts, lex, &prm);
+        let (counts, prepared) = glue::CorpusCounts::build_prepared(&texts, lex, &prm);
         r.glue += t.elapsed();
-        for kept in &kept_batch {
-            bench_one(&mut r, kept, lex, &prm, &counts, recs.as_ref());
+        for (kept, p) in kept_batch.iter().zip(&prepared) {
+            bench_one(&mut r, kept, lex, &prm, (&counts, p), recs.as_ref());
         }
     }
     r
@@ -191,12 +191,12 @@ fn bench_one(
     kept: &MappedText,
     lex: &Lexicon,
     prm: &glue::Params,
-    counts: &glue::CorpusCounts,
+    (counts, prepared): (&glue::CorpusCounts, &glue::Prepared),
     recs: Option<&(Recognizer<'_>, Recognizer<'_>)>,
 ) {
     {
         let t2 = Instant::now();
-        let repaired = glue::repair_in(kept, lex, prm, Some(counts)).0;
+        let repaired = glue::repair_prepared(kept, lex, prm, counts, prepared).0;
         let t3 = Instant::now();
         let s = sentence::split(repaired.text());
         let tokens = token::tokenize(repaired.text(), &s, lex);

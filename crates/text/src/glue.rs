@@ -786,6 +786,84 @@ fn first_last(sp: &str) -> (&str, &str) {
     (first, last)
 }
 
+/// One text's Arabic-letter runs with their match forms and whether repair
+/// might split each (pass 1 of [`CorpusCounts`]), kept so that the tally
+/// ([`CorpusCounts::tally_prepared`]) and the repair ([`repair_prepared`]) of
+/// the same text do not read it again.
+#[derive(Debug, Clone, Default)]
+pub struct Prepared {
+    /// Byte ranges of the runs.
+    spans: Vec<(usize, usize)>,
+    /// Match forms of the runs, concatenated; run i is `forms[ends[i-1]..ends[i]]`.
+    forms: String,
+    ends: Vec<usize>,
+    /// Whether the run's word has a split analysis (the repair looks at no
+    /// other run).
+    splittable: Vec<bool>,
+    /// The candidate words and split forms to count (see
+    /// [`CorpusCounts::candidates`]).
+    pub candidates: Vec<Box<str>>,
+}
+
+impl Prepared {
+    /// Pass 1 over `text`.
+    pub fn new(text: &str, lex: &Lexicon, prm: &Params) -> Prepared {
+        let spans: Vec<(usize, usize)> = runs(text).collect();
+        let mut forms = String::with_capacity(text.len());
+        let mut ends = Vec::with_capacity(spans.len());
+        for &(rs, re) in &spans {
+            crate::matchform::push_match_form(&text[rs..re], &mut forms);
+            ends.push(forms.len());
+        }
+        let mut p = Prepared {
+            spans,
+            forms,
+            ends,
+            splittable: Vec::new(),
+            candidates: Vec::new(),
+        };
+        let (mut lb, mut rb) = (String::new(), String::new());
+        let mut splittable = Vec::with_capacity(p.spans.len());
+        let mut out: Vec<Box<str>> = Vec::new();
+        for i in 0..p.spans.len() {
+            let m = p.form(i);
+            let Some(a) = analyze_cached(m, lex, prm) else {
+                splittable.push(false);
+                continue;
+            };
+            splittable.push(true);
+            let around = Neighbours::of(text, &p.spans, i).forms(&mut lb, &mut rb);
+            out.push(m.into());
+            if let Some(l) = around.left {
+                out.push(format!("{l} {m}").into());
+            }
+            if let Some(r) = around.right {
+                out.push(format!("{m} {r}").into());
+            }
+            for (cuts, _) in &a.alts {
+                let sp = spaced_form(m, cuts);
+                let (first, last) = first_last(&sp);
+                if let Some(l) = around.left {
+                    out.push(format!("{l} {first}").into());
+                }
+                if let Some(r) = around.right {
+                    out.push(format!("{last} {r}").into());
+                }
+                out.push(sp.into());
+            }
+        }
+        p.splittable = splittable;
+        p.candidates = out;
+        p
+    }
+
+    /// Match form of run `i`.
+    fn form(&self, i: usize) -> &str {
+        let a = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.forms[a..self.ends[i]]
+    }
+}
+
 /// Evidence from a batch of documents (an `analyze` run, an ingest batch):
 /// how often each candidate glued word occurs as one word, and how often its
 /// best split occurs as separate words. A word written whole more often than
@@ -823,51 +901,36 @@ struct WordRole {
 impl CorpusCounts {
     /// Both passes over `texts`, in this thread.
     pub fn build<S: AsRef<str>>(texts: &[S], lex: &Lexicon, prm: &Params) -> Self {
+        CorpusCounts::build_prepared(texts, lex, prm).0
+    }
+
+    /// [`CorpusCounts::build`], also returning each text's [`Prepared`] runs
+    /// (for [`repair_prepared`]).
+    pub fn build_prepared<S: AsRef<str>>(
+        texts: &[S],
+        lex: &Lexicon,
+        prm: &Params,
+    ) -> (Self, Vec<Prepared>) {
+        let mut prepared: Vec<Prepared> = texts
+            .iter()
+            .map(|t| Prepared::new(t.as_ref(), lex, prm))
+            .collect();
         let c = CorpusCounts::new(
-            texts
-                .iter()
-                .flat_map(|t| CorpusCounts::candidates(t.as_ref(), lex, prm)),
+            prepared
+                .iter_mut()
+                .flat_map(|p| std::mem::take(&mut p.candidates)),
         );
         let mut counts = vec![0; c.len()];
-        for t in texts {
-            c.tally(t.as_ref(), &mut counts);
+        for (t, p) in texts.iter().zip(&prepared) {
+            c.tally_prepared(t.as_ref(), p, &mut counts);
         }
-        c.with_counts(counts)
+        (c.with_counts(counts), prepared)
     }
 
     /// Pass 1: the words of `text` that repair might split, each followed by
     /// its best split form.
     pub fn candidates(text: &str, lex: &Lexicon, prm: &Params) -> Vec<Box<str>> {
-        let mut out: Vec<Box<str>> = Vec::new();
-        let spans: Vec<(usize, usize)> = runs(text).collect();
-        let (mut m, mut lb, mut rb) = (String::new(), String::new(), String::new());
-        for (i, &(rs, re)) in spans.iter().enumerate() {
-            m.clear();
-            crate::matchform::push_match_form(&text[rs..re], &mut m);
-            let Some(a) = analyze_cached(&m, lex, prm) else {
-                continue;
-            };
-            let around = Neighbours::of(text, &spans, i).forms(&mut lb, &mut rb);
-            out.push(m.as_str().into());
-            if let Some(l) = around.left {
-                out.push(format!("{l} {m}").into());
-            }
-            if let Some(r) = around.right {
-                out.push(format!("{m} {r}").into());
-            }
-            for (cuts, _) in &a.alts {
-                let sp = spaced_form(&m, cuts);
-                let (first, last) = first_last(&sp);
-                if let Some(l) = around.left {
-                    out.push(format!("{l} {first}").into());
-                }
-                if let Some(r) = around.right {
-                    out.push(format!("{last} {r}").into());
-                }
-                out.push(sp.into());
-            }
-        }
-        out
+        Prepared::new(text, lex, prm).candidates
     }
 
     /// The counter for these candidates (duplicates are merged), all counts 0.
@@ -915,35 +978,54 @@ impl CorpusCounts {
         if self.ids.is_empty() {
             return;
         }
+        let spans: Vec<(usize, usize)> = runs(text).collect();
+        let mut forms = String::with_capacity(text.len());
+        let mut ends = Vec::with_capacity(spans.len());
+        for &(rs, re) in &spans {
+            crate::matchform::push_match_form(&text[rs..re], &mut forms);
+            ends.push(forms.len());
+        }
+        let p = Prepared {
+            spans,
+            forms,
+            ends,
+            ..Prepared::default()
+        };
+        self.tally_prepared(text, &p, counts);
+    }
+
+    /// [`CorpusCounts::tally`] over the runs of `text` already read by
+    /// [`Prepared::new`].
+    pub fn tally_prepared(&self, text: &str, p: &Prepared, counts: &mut [u32]) {
+        if self.ids.is_empty() {
+            return;
+        }
         let mut bump_id = |i: u32| {
             if let Some(n) = counts.get_mut(i as usize) {
                 *n = n.saturating_add(1);
             }
         };
-        // Match forms and key roles of the previous two runs; `prev_end[i]`
-        // = where run i ended, `usize::MAX` when it was not followed by a
-        // single space leading up to the next run.
-        let mut prev: [String; 2] = Default::default();
+        // Roles of the previous two runs; `prev_end[i]` = where run i ended,
+        // `usize::MAX` when it was not followed by a single space leading up
+        // to the next run.
         let mut prev_role = [WordRole::default(); 2];
         let mut prev_end = [usize::MAX; 2];
-        let mut cur = String::new();
         let mut buf = String::new();
-        for (rs, re) in runs(text) {
-            cur.clear();
-            crate::matchform::push_match_form(&text[rs..re], &mut cur);
-            let role = self.words.get(cur.as_str()).copied().unwrap_or_default();
-            if let Some(i) = role.id {
-                bump_id(i);
+        for (i, &(rs, re)) in p.spans.iter().enumerate() {
+            let cur = p.form(i);
+            let role = self.words.get(cur).copied().unwrap_or_default();
+            if let Some(k) = role.id {
+                bump_id(k);
             }
             let adj1 = prev_end[0] != usize::MAX && &text[prev_end[0]..rs] == " ";
             if adj1 {
                 if prev_role[0].first2 && role.last2 {
                     buf.clear();
-                    buf.push_str(&prev[0]);
+                    buf.push_str(p.form(i - 1));
                     buf.push(' ');
-                    buf.push_str(&cur);
-                    if let Some(&i) = self.ids.get(buf.as_str()) {
-                        bump_id(i);
+                    buf.push_str(cur);
+                    if let Some(&k) = self.ids.get(buf.as_str()) {
+                        bump_id(k);
                     }
                 }
                 if prev_end[1] != usize::MAX
@@ -952,19 +1034,16 @@ impl CorpusCounts {
                     && role.last3
                 {
                     buf.clear();
-                    buf.push_str(&prev[1]);
+                    buf.push_str(p.form(i - 2));
                     buf.push(' ');
-                    buf.push_str(&prev[0]);
+                    buf.push_str(p.form(i - 1));
                     buf.push(' ');
-                    buf.push_str(&cur);
-                    if let Some(&i) = self.ids.get(buf.as_str()) {
-                        bump_id(i);
+                    buf.push_str(cur);
+                    if let Some(&k) = self.ids.get(buf.as_str()) {
+                        bump_id(k);
                     }
                 }
             }
-            // Rotate the buffers: prev[1] <- prev[0] <- cur.
-            prev.swap(0, 1);
-            std::mem::swap(&mut prev[0], &mut cur);
             prev_role[1] = prev_role[0];
             prev_role[0] = role;
             prev_end[1] = if adj1 { prev_end[0] } else { usize::MAX };
@@ -1252,15 +1331,45 @@ pub fn repair_in(
     prm: &Params,
     corpus: Option<&CorpusCounts>,
 ) -> (MappedText, Vec<Repair>) {
+    let spans: Vec<(usize, usize)> = runs(t.text()).collect();
+    repair_runs(t, lex, prm, corpus, &spans, None)
+}
+
+/// [`repair_in`] over the runs [`Prepared::new`] read from this same text:
+/// only the runs it found splittable are looked at (the same decisions).
+pub fn repair_prepared(
+    t: &MappedText,
+    lex: &Lexicon,
+    prm: &Params,
+    corpus: &CorpusCounts,
+    p: &Prepared,
+) -> (MappedText, Vec<Repair>) {
+    if p.splittable.len() != p.spans.len() || p.spans.last().is_some_and(|r| r.1 > t.text().len()) {
+        // Not this text's runs: read it again.
+        return repair_in(t, lex, prm, Some(corpus));
+    }
+    repair_runs(t, lex, prm, Some(corpus), &p.spans, Some(&p.splittable))
+}
+
+fn repair_runs(
+    t: &MappedText,
+    lex: &Lexicon,
+    prm: &Params,
+    corpus: Option<&CorpusCounts>,
+    spans: &[(usize, usize)],
+    splittable: Option<&[bool]>,
+) -> (MappedText, Vec<Repair>) {
     let s = t.text();
     let mut repairs = Vec::new();
     let mut b: Option<Builder> = None;
     let mut copied = 0usize; // bytes of `s` already in `b`
     let (mut m, mut letters) = (String::new(), Vec::new());
     let ctx = DocContext::new(s);
-    let spans: Vec<(usize, usize)> = runs(s).collect();
     for (i, &(rs, re)) in spans.iter().enumerate() {
-        let corpus = corpus.map(|c| (c, Neighbours::of(s, &spans, i)));
+        if splittable.is_some_and(|f| !f[i]) {
+            continue;
+        }
+        let corpus = corpus.map(|c| (c, Neighbours::of(s, spans, i)));
         let cuts = split_run(
             &s[rs..re],
             lex,

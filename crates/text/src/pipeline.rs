@@ -80,6 +80,37 @@ pub fn process_in(
     } else {
         (text, Vec::new())
     };
+    split_and_tokenize(text, removed, repairs, opts)
+}
+
+/// The stages after boilerplate removal, for callers that filtered every
+/// document of a batch first and counted the batch's words over the
+/// filtered texts ([`glue::CorpusCounts::build_prepared`]): glue repair with
+/// those counts and the document's [`glue::Prepared`] runs, then sentences
+/// and tokens.
+pub fn process_filtered(
+    text: MappedText,
+    removed: Vec<Removed>,
+    opts: &Options,
+    glue: Option<(&glue::CorpusCounts, &glue::Prepared)>,
+) -> Processed {
+    let lex = Lexicon::builtin();
+    let prm = glue::Params::default();
+    let (text, repairs) = match (opts.repair_glue, glue) {
+        (false, _) => (text, Vec::new()),
+        (true, Some((c, p))) => glue::repair_prepared(&text, lex, &prm, c, p),
+        (true, None) => glue::repair_in(&text, lex, &prm, None),
+    };
+    split_and_tokenize(text, removed, repairs, opts)
+}
+
+fn split_and_tokenize(
+    text: MappedText,
+    removed: Vec<Removed>,
+    repairs: Vec<Repair>,
+    opts: &Options,
+) -> Processed {
+    let lex = Lexicon::builtin();
     let sentences = sentence::split(text.text());
     let tokens = if opts.tokenize {
         token::tokenize(text.text(), &sentences, lex)

@@ -288,7 +288,11 @@ impl<'a> Line<'a> {
                 digits += 1;
             }
         }
-        let seps = toks.iter().filter(|t| SEPARATORS.contains(t)).count();
+        // (Every separator is at most three bytes long.)
+        let seps = toks
+            .iter()
+            .filter(|t| t.len() <= 3 && SEPARATORS.contains(t))
+            .count();
         let has_quote = text.contains(['“', '”', '„', '"', '«'])
             || toks.iter().any(|t| t.contains('»') && *t != "»");
         Line {
@@ -334,6 +338,10 @@ fn ends_sentence(s: &str) -> bool {
 }
 
 fn is_link(tok: &str) -> bool {
+    // Every link has a dot, an `@` or a `:` (`://`): most words have none.
+    if !tok.bytes().any(|b| matches!(b, b'.' | b'@' | b':')) {
+        return false;
+    }
     let t = tok.trim_matches(|c: char| {
         matches!(
             c,

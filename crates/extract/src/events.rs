@@ -824,6 +824,8 @@ fn scan(
     let mut last_actor: Vec<String> = Vec::new();
     // The subject of the last verb event and its sentence.
     let mut last_subject: (Vec<String>, Option<usize>) = (Vec::new(), None);
+    // The rules' actor of the current event when the ranker changed it.
+    let mut rules_actor: Option<Vec<String>> = None;
     let mut i = 0;
     while i < tokens.len() {
         let t = &tokens[i];
@@ -916,6 +918,9 @@ fn scan(
                         continue;
                     }
                     if let Some(r) = m.ranker.as_deref() {
+                        // (Later candidates carry over the rules' actor, as
+                        // in training.)
+                        rules_actor = Some(ev.actor.clone());
                         rank_arguments(r, p, i, i + n, text, tokens, &ments, &stops, &mut ev);
                         if !gate(&ev) {
                             i += 1;
@@ -936,10 +941,11 @@ fn scan(
                     });
                 }
             }
-            if !ev.actor.is_empty() {
-                last_actor = ev.actor.clone();
+            let carried = rules_actor.take().unwrap_or_else(|| ev.actor.clone());
+            if !carried.is_empty() {
+                last_actor = carried.clone();
                 if p.pos == Pos::Verb {
-                    last_subject = (ev.actor.clone(), Some(ev.sentence));
+                    last_subject = (carried, Some(ev.sentence));
                 }
             }
             // A reaction with no stated target (`طعنة في الظهر`, `وحذر من
@@ -1209,13 +1215,33 @@ fn build(
                 | "اسروا"
         )
     } {
+        // The count must head the verb's own subject: in its clause, not
+        // before a reporting verb or `إن`/`أن` (`قال الجيش يوم 15 نوفمبر إن
+        // مسلحي داعش قتلوا`), not a date or a year.
+        let in_date = |k: usize| {
+            dates
+                .iter()
+                .any(|d| d.span.start <= tokens[k].start && tokens[k].end <= d.span.end)
+        };
+        let year = |k: usize| {
+            let n = tokens[k].norm();
+            n.len() == 4 && (n.starts_with("19") || n.starts_with("20"))
+        };
         (a.saturating_sub(10)..a)
             .rev()
-            .take_while(|&k| tokens[k].sentence == sent && tokens[k].norm() != ".")
+            .take_while(|&k| {
+                let n = tokens[k].norm();
+                let n = n.strip_prefix('و').unwrap_or(n);
+                tokens[k].sentence == sent
+                    && n != "."
+                    && !crosses(stops, k, a)
+                    && !matches!(n, "ان" | "انه" | "انها" | "قال" | "قالت" | "اعلن" | "اعلنت")
+            })
             .find(|&k| {
-                tokens[k].kind == TokenKind::Number
+                (tokens[k].kind == TokenKind::Number && !year(k))
                     || cue_bits(&tokens[k], text) & crate::cues::bit("number") != 0
             })
+            .filter(|&k| !in_date(k))
     } else {
         None
     };
@@ -1543,7 +1569,7 @@ fn build(
         }
     }
     // An actor the knowledge base cannot name: `مسلحون مجهولون`, `انتحاري`.
-    let actor_text = if actor.is_empty() {
+    let mut actor_text = if actor.is_empty() {
         unnamed_actor(p, a, b, text, tokens, stops)
     } else {
         None
@@ -1780,8 +1806,12 @@ fn build(
             };
             actor_idx = coordinated(ments, tokens, k);
             actor = ids(ments, &actor_idx);
-            rec_idx = callee_idx;
+            rec_idx = callee_idx
+                .into_iter()
+                .filter(|&j| !actor.contains(&ments[j].id))
+                .collect();
             recipient = callee.into_iter().filter(|r| !actor.contains(r)).collect();
+            actor_text = None;
         }
     }
     // CONSULT: the visitor is the actor, the host the recipient. A meeting
@@ -1889,7 +1919,9 @@ fn rank_arguments(
     }
     let feats: Vec<&[u64]> = opts.iter().map(|o| o.actor_features.as_slice()).collect();
     let pick = rank_pick(r, &feats);
-    if pick == rule_opt {
+    // (Any of the rules' own parties keeps the rules' list: `الإمارات
+    // والبحرين` stays two.)
+    if pick == rule_opt || pick.is_some_and(|k| opts[k].rule_actor) {
         return;
     }
     match pick {
@@ -1900,8 +1932,13 @@ fn rank_arguments(
             ev.actor_text = None;
             let actor = ev.actor.clone();
             ev.recipient.retain(|x| !actor.contains(x));
-            if ev.recipient.is_empty() {
-                ev.recipient_span = None;
+            // The recipient's span names a recipient still there.
+            let still = |o: &ArgOption| ev.recipient.contains(&o.id);
+            if !opts
+                .iter()
+                .any(|o| Some(&o.span) == ev.recipient_span.as_ref() && still(o))
+            {
+                ev.recipient_span = opts.iter().find(|o| still(o)).map(|o| o.span.clone());
             }
         }
         None => {
@@ -1909,6 +1946,15 @@ fn rank_arguments(
             ev.actor_span = None;
         }
     }
+    // The evidence span: the trigger and the arguments named here.
+    let trigger = tokens[a].start..tokens[b - 1].end;
+    let mut lo = trigger.start;
+    let mut hi = trigger.end;
+    for r in [&ev.actor_span, &ev.recipient_span].into_iter().flatten() {
+        lo = lo.min(r.start);
+        hi = hi.max(r.end);
+    }
+    ev.span = lo..hi;
 }
 
 /// Every party named in the sentence of the trigger `a..b` (one option per
@@ -2640,13 +2686,20 @@ mod tests {
     /// place phrase is no subject.
     #[test]
     fn argument_table() {
-        let cases: [(&str, &str, &[&str], &[&str]); 27] = [
+        let cases: [(&str, &str, &[&str], &[&str]); 28] = [
             // A plural verb of harm after a counted subject is a passive.
             (
                 "وكان 15 من المسلحين الحوثيين قتلوا في مواجهات مع الجيش اليمني.",
                 "ASSAULT",
                 &[],
                 &["group:houthis"],
+            ),
+            // (Not a date before a reported clause: the subject did it.)
+            (
+                "قال الجيش يوم 15 نوفمبر إن مسلحي داعش قتلوا ثلاثة جنود في الرمادي.",
+                "ASSAULT",
+                &["group:isis"],
+                &["country:IRQ"],
             ),
             // (Not the speaker before the count: `قال X إن 88 إرهابيا قتلوا`.)
             (

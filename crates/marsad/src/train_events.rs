@@ -41,10 +41,10 @@ pub enum Gold {
     /// A team-written sentence: the types it reports (any modality), with
     /// the modality, actor and recipient text of each.
     Written { events: Vec<WrittenEvent> },
-    /// A whole news document of the team's development gold
-    /// (`eval/gold/events-dev`): its events as (type, actor ids, recipient
-    /// ids). Used for the argument ranker only (the gold does not say which
-    /// sentence reports which event).
+    /// A whole team-written training article (`data/extract/event-docs/`,
+    /// never the development or held-out gold): its events as (type, actor
+    /// ids, recipient ids). Used for the argument ranker only (the gold does
+    /// not say which sentence reports which event).
     News {
         events: Vec<(usize, Vec<String>, Vec<String>)>,
     },

@@ -548,7 +548,7 @@ thread_local! {
     /// Word → [`WordParts`] for the tagger with id `.0` (a pure function of
     /// the word and the weights: the same answer whatever the thread saw).
     static PARTS: std::cell::RefCell<(u64, marsad_text::lexicon::WordMemo<WordParts>)> =
-        std::cell::RefCell::new((0, marsad_text::lexicon::WordMemo::new(200_000)));
+        std::cell::RefCell::new((0, marsad_text::lexicon::WordMemo::new(50_000)));
 }
 
 /// The model shipped in the repository.

@@ -350,6 +350,9 @@ pub struct GoldEvent {
     /// `asserted`, `negated`, `demanded`, … (when the gold says).
     #[serde(default)]
     pub modality: Option<String>,
+    /// Words of the article that report the event (training articles).
+    #[serde(default)]
+    pub evidence: Option<String>,
 }
 
 #[derive(Debug, Clone, serde::Deserialize)]

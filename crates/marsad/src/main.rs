@@ -1314,7 +1314,16 @@ fn run(cli: Cli) -> Result<ExitCode> {
                                 e.kind
                             ))
                         })?;
-                        events.push((kind, e.actor.clone(), e.recipient.clone()));
+                        events.push(te::NewsEvent {
+                            kind,
+                            actor: e.actor.clone(),
+                            recipient: e.recipient.clone(),
+                            evidence: e.evidence.as_deref().map(|x| {
+                                x.split_whitespace()
+                                    .map(marsad_text::matchform::match_form)
+                                    .collect()
+                            }),
+                        });
                     }
                     data.push(te::Sentence {
                         group: format!("news:{}", d.id),

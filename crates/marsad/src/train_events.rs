@@ -45,9 +45,18 @@ pub enum Gold {
     /// never the development or held-out gold): its events as (type, actor
     /// ids, recipient ids). Used for the argument ranker only (the gold does
     /// not say which sentence reports which event).
-    News {
-        events: Vec<(usize, Vec<String>, Vec<String>)>,
-    },
+    News { events: Vec<NewsEvent> },
+}
+
+/// An event of a training article.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewsEvent {
+    pub kind: usize,
+    pub actor: Vec<String>,
+    pub recipient: Vec<String>,
+    /// Match forms of the words that report it (when the gold gives them):
+    /// a candidate is labelled only by the events of its own sentence.
+    pub evidence: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -348,6 +357,8 @@ pub struct Analysed {
     pub actor_words: Vec<(Vec<String>, Vec<String>)>,
     /// The analysed text (argument option spans index it).
     pub text: String,
+    /// Its sentences (byte ranges).
+    pub sentences: Vec<std::ops::Range<usize>>,
 }
 
 /// Analyse every sentence alone (in parallel; results in input order).
@@ -377,6 +388,7 @@ pub fn analyse(rec: &Recognizer, sentences: &[Sentence]) -> Vec<Analysed> {
                 candidates,
                 actor_words,
                 text: text.to_string(),
+                sentences: p.sentences.clone(),
             }
         })
         .collect()
@@ -879,6 +891,7 @@ fn gold_args(
     s: &Sentence,
     kind: usize,
     spans: &HashMap<String, SpanGold>,
+    sentence_words: Option<&HashSet<String>>,
 ) -> Option<(ArgGold, ArgGold)> {
     let words = |x: &Option<String>| -> ArgGold {
         ArgGold::Words(
@@ -902,11 +915,23 @@ fn gold_args(
         }),
         Gold::Gsr { .. } => None,
         Gold::News { events } => {
-            let of: Vec<_> = events.iter().filter(|e| e.0 == kind).collect();
+            // With evidence: only the events reported in the candidate's
+            // sentence (most of the evidence's words are the sentence's).
+            let here = |e: &NewsEvent| match (&e.evidence, sentence_words) {
+                (Some(ev), Some(sw)) if !ev.is_empty() => {
+                    let hit = ev.iter().filter(|w| sw.contains(*w)).count();
+                    hit * 10 >= ev.len() * 6
+                }
+                _ => true,
+            };
+            let of: Vec<_> = events
+                .iter()
+                .filter(|e| e.kind == kind && here(e))
+                .collect();
             (!of.is_empty()).then(|| {
                 (
-                    ArgGold::Ids(of.iter().flat_map(|e| e.1.clone()).collect()),
-                    ArgGold::Ids(of.iter().flat_map(|e| e.2.clone()).collect()),
+                    ArgGold::Ids(of.iter().flat_map(|e| e.actor.clone()).collect()),
+                    ArgGold::Ids(of.iter().flat_map(|e| e.recipient.clone()).collect()),
                 )
             })
         }
@@ -937,7 +962,15 @@ pub fn arg_decisions(
             let Some(kind) = type_index(&c.event.kind) else {
                 continue;
             };
-            let Some((ga, gr)) = gold_args(s, kind, spans) else {
+            let words: Option<HashSet<String>> = a.sentences.get(c.event.sentence).map(|r| {
+                a.text
+                    .get(r.clone())
+                    .unwrap_or("")
+                    .split_whitespace()
+                    .map(match_form)
+                    .collect()
+            });
+            let Some((ga, gr)) = gold_args(s, kind, spans, words.as_ref()) else {
                 continue;
             };
             for (role, gold) in [(0usize, &ga), (1, &gr)] {

@@ -2194,15 +2194,33 @@ fn unnamed_actor(
     let after: Vec<usize> = (b..(b + 4).min(tokens.len()))
         .filter(|&k| !crosses(stops, b, k))
         .collect();
+    let is_count = |k: usize| {
+        tokens[k].kind == TokenKind::Number
+            || cue_bits(&tokens[k], text) & crate::cues::bit("number") != 0
+    };
     match p.pos {
+        // The doer after `من` / `من قبل`; not a count's `من` (`مقتل تسعة من
+        // جنود الجيش`: the victims).
         Pos::Passive => after
             .iter()
             .copied()
-            .find(|&k| is_unnamed(k) && k > 0 && matches!(tokens[k - 1].norm(), "من" | "قبل"))
+            .find(|&k| {
+                is_unnamed(k)
+                    && k > 0
+                    && matches!(tokens[k - 1].norm(), "من" | "قبل")
+                    && !(k >= 2 && tokens[k - 1].norm() == "من" && is_count(k - 2))
+            })
             .map(extend),
         Pos::Participle => None,
         Pos::Verb | Pos::Noun => {
-            if let Some(&k) = after.iter().take(2).find(|&&k| is_unnamed(k)) {
+            // Right after the trigger, the doer (`أطلق مسلحون`, `هجوم
+            // مسلحين`), unless a count stands first (`قتل 47 متمردا`: the
+            // victims).
+            if let Some(&k) = after
+                .iter()
+                .take(2)
+                .find(|&&k| is_unnamed(k) && !(b..k).any(is_count))
+            {
                 return Some(extend(k));
             }
             let lo = a.saturating_sub(3);
@@ -2884,6 +2902,44 @@ mod tests {
         let pats = Patterns::builtin();
         for (t, _) in TYPES {
             assert!(pats.list.iter().filter(|p| p.kind == t).count() >= 3, "{t}");
+        }
+    }
+
+    /// The words of an unnamed doer: right after the trigger, but never
+    /// the counted victims nor the genitive of a death.
+    #[test]
+    fn unnamed_actor_table() {
+        let cases: [(&str, &str, Option<&str>); 4] = [
+            (
+                "أطلق مسلحون مجهولون النار على حافلة في العريش.",
+                "ASSAULT",
+                Some("مسلحون مجهولون"),
+            ),
+            ("وقتل 47 متمردا في معارك عنيفة في تعز.", "ASSAULT", None),
+            (
+                "وأكدت الوزارة مقتل تسعة من جنود الجيش في عين الدفلى.",
+                "ASSAULT",
+                None,
+            ),
+            (
+                "وأسفر هجوم مسلحين على حاجز أمني عن إصابة ثلاثة.",
+                "ASSAULT",
+                Some("مسلحين"),
+            ),
+        ];
+        let kb = Kb::builtin().unwrap_or_else(|e| panic!("{e}"));
+        for (s, kind, want) in cases {
+            let p = process(s, &Options::default(), None);
+            let t = p.text.text();
+            let found = Recognizer::new(kb, None).recognize(t, &p.tokens, None);
+            let evs = find_candidates(Patterns::builtin(), t, &p.tokens, &found, &[], None);
+            let got: Vec<Option<&str>> = evs
+                .iter()
+                .filter(|c| c.event.kind == kind)
+                .map(|c| c.event.actor_text.clone().map(|r| &t[r]))
+                .collect();
+            assert!(!got.is_empty(), "{s}: no {kind}");
+            assert_eq!(got[0], want, "{s}: {got:?}");
         }
     }
 

@@ -70,6 +70,18 @@ pub enum Pos {
     Participle,
 }
 
+impl Pos {
+    /// The name used in `events.tsv` (and in feature strings).
+    pub fn name(self) -> &'static str {
+        match self {
+            Pos::Verb => "verb",
+            Pos::Noun => "noun",
+            Pos::Passive => "passive",
+            Pos::Participle => "participle",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ActorSlot {
     Subj,
@@ -1980,12 +1992,7 @@ fn arg_options(
     // 5,000-word sentence costs no more than a normal one).
     let lo = ments.partition_point(|m| tokens[m.a].sentence < sent || m.a + CTX < a);
     let hi = ments.partition_point(|m| tokens[m.a].sentence <= sent && m.a <= b + CTX);
-    let pos = match p.pos {
-        Pos::Verb => "verb",
-        Pos::Noun => "noun",
-        Pos::Passive => "passive",
-        Pos::Participle => "participle",
-    };
+    let pos = p.pos.name();
     let t = p.kind.as_str();
     let mut out: Vec<ArgOption> = Vec::new();
     let mut seen: Vec<(usize, usize)> = Vec::new();
@@ -2397,12 +2404,7 @@ fn candidate_features(
     f.push(h(&["bias"]));
     f.push(h(&["t", t]));
     f.push(h(&["rule", &p.id]));
-    let pos = match p.pos {
-        Pos::Verb => "verb",
-        Pos::Noun => "noun",
-        Pos::Passive => "passive",
-        Pos::Participle => "participle",
-    };
+    let pos = p.pos.name();
     f.push(h(&["pos", pos, t]));
     let trig: Vec<std::rc::Rc<str>> = tokens[a..b].iter().map(|x| word_info(x, text).1).collect();
     let trig_s = trig.join("_");

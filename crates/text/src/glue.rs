@@ -808,20 +808,7 @@ pub struct Prepared {
 impl Prepared {
     /// Pass 1 over `text`.
     pub fn new(text: &str, lex: &Lexicon, prm: &Params) -> Prepared {
-        let spans: Vec<(usize, usize)> = runs(text).collect();
-        let mut forms = String::with_capacity(text.len());
-        let mut ends = Vec::with_capacity(spans.len());
-        for &(rs, re) in &spans {
-            crate::matchform::push_match_form(&text[rs..re], &mut forms);
-            ends.push(forms.len());
-        }
-        let mut p = Prepared {
-            spans,
-            forms,
-            ends,
-            splittable: Vec::new(),
-            candidates: Vec::new(),
-        };
+        let mut p = Prepared::runs_of(text);
         let (mut lb, mut rb) = (String::new(), String::new());
         let mut splittable = Vec::with_capacity(p.spans.len());
         let mut out: Vec<Box<str>> = Vec::new();
@@ -855,6 +842,23 @@ impl Prepared {
         p.splittable = splittable;
         p.candidates = out;
         p
+    }
+
+    /// The runs of `text` and their match forms (no analysis yet).
+    fn runs_of(text: &str) -> Prepared {
+        let spans: Vec<(usize, usize)> = runs(text).collect();
+        let mut forms = String::with_capacity(text.len());
+        let mut ends = Vec::with_capacity(spans.len());
+        for &(rs, re) in &spans {
+            crate::matchform::push_match_form(&text[rs..re], &mut forms);
+            ends.push(forms.len());
+        }
+        Prepared {
+            spans,
+            forms,
+            ends,
+            ..Prepared::default()
+        }
     }
 
     /// Match form of run `i`.
@@ -978,20 +982,7 @@ impl CorpusCounts {
         if self.ids.is_empty() {
             return;
         }
-        let spans: Vec<(usize, usize)> = runs(text).collect();
-        let mut forms = String::with_capacity(text.len());
-        let mut ends = Vec::with_capacity(spans.len());
-        for &(rs, re) in &spans {
-            crate::matchform::push_match_form(&text[rs..re], &mut forms);
-            ends.push(forms.len());
-        }
-        let p = Prepared {
-            spans,
-            forms,
-            ends,
-            ..Prepared::default()
-        };
-        self.tally_prepared(text, &p, counts);
+        self.tally_prepared(text, &Prepared::runs_of(text), counts);
     }
 
     /// [`CorpusCounts::tally`] over the runs of `text` already read by

@@ -1278,10 +1278,14 @@ fn build(
         }
         (first..=k).collect()
     };
+    let weapon_subj = weapon_subject(p, a, text, tokens, stops);
     match p.actor {
         _ if !actor_idx.is_empty() => {}
         // (Its doer is the clause's subject: resolved below.)
         _ if p.pos == Pos::Participle => {}
+        // (A weapon is the subject: the doer is unnamed, and what follows
+        // the verb is its object.)
+        _ if weapon_subj => {}
         _ if vowelled_passive => {
             if let Some(&k) = after.iter().find(|&&k| {
                 let m = &ments[k];
@@ -1541,6 +1545,7 @@ fn build(
             || !(clause_initial || p.pos == Pos::Participle)
             || unnamed_subject
             || vowelled_passive
+            || weapon_subj
         {
             // No named actor: an unknown one (`مسلحون`, or none stated).
         } else if last_subject.1 == Some(sent) && !last_subject.0.is_empty() {
@@ -1924,6 +1929,13 @@ fn rank_arguments(
     stops: &[u32],
     ev: &mut EventFound,
 ) {
+    // (A subject the rules found that names no party — `أطلق مسلحون
+    // مجهولون`, `قنبلة أسقطت الطائرة` — leaves no party to choose.)
+    if ev.actor.is_empty()
+        && (ev.actor_text.is_some() || weapon_subject(p, a, text, tokens, stops))
+    {
+        return;
+    }
     let opts = arg_options(p, a, b, text, tokens, ments, stops, ev);
     let rule_opt = opts.iter().position(|o| o.rule_actor);
     if rule_opt.is_none() && !ev.actor.is_empty() {
@@ -2163,6 +2175,26 @@ fn word_info(t: &Token, text: &str) -> (u32, std::rc::Rc<str>) {
 /// Cue classes of a token.
 fn cue_bits(t: &Token, text: &str) -> u32 {
     word_info(t, text).0
+}
+
+/// Whether a verb trigger's subject is a weapon standing right before it in
+/// its clause (`قنبلة أسقطت الطائرة`, `عبوة ناسفة انفجرت`, `صاروخ أصاب`):
+/// the doer is unnamed, not a party named earlier (`موسكو تؤكد: قنبلة
+/// أسقطت …` is no attack by Moscow).
+fn weapon_subject(p: &Pattern, a: usize, text: &str, tokens: &[Token], stops: &[u32]) -> bool {
+    if p.pos != Pos::Verb || a == 0 {
+        return false;
+    }
+    let sent = tokens[a].sentence;
+    let weapon = crate::cues::bit("weapon");
+    (a.saturating_sub(2)..a).any(|k| {
+        tokens[k].sentence == sent
+            && !crosses(stops, k, a)
+            && tokens[k].kind == TokenKind::Arabic
+            && !tokens[k].has(SegKind::Prep)
+            && cue_bits(&tokens[k], text) & weapon != 0
+            && tokens[k + 1..a].iter().all(|t| t.kind == TokenKind::Arabic)
+    })
 }
 
 /// A clause boundary between tokens x..y (`stops` are prefix counts).
@@ -2905,6 +2937,37 @@ mod tests {
         for (t, _) in TYPES {
             assert!(pats.list.iter().filter(|p| p.kind == t).count() >= 3, "{t}");
         }
+    }
+
+    /// A weapon standing as the subject of a verb leaves the doer unnamed:
+    /// no party named before it (a speaker, a dateline) becomes the actor,
+    /// whether the rules or the ranker choose.
+    #[test]
+    fn weapon_subject_names_no_actor() {
+        let cases: [(&str, &str); 3] = [
+            ("موسكو تؤكد: قنبلة أسقطت الطائرة الروسية فوق سيناء", "أسقطت"),
+            ("وقالت بغداد: عبوة ناسفة قتلت ثلاثة جنود قرب الموصل.", "قتلت"),
+            ("وأعلنت الحكومة السورية أن قذيفة هاون قتلت طفلين في حلب.", "قتلت"),
+        ];
+        let kb = Kb::builtin().unwrap_or_else(|e| panic!("{e}"));
+        for (s, trig) in cases {
+            let p = process(s, &Options::default(), None);
+            let t = p.text.text();
+            let found = Recognizer::new(kb, None).recognize(t, &p.tokens, None);
+            let evs = find_candidates(Patterns::builtin(), t, &p.tokens, &found, &[], None);
+            let ev = evs
+                .iter()
+                .map(|c| &c.event)
+                .find(|e| e.kind == "ASSAULT" && &t[e.trigger.clone()] == trig)
+                .unwrap_or_else(|| panic!("{s}: no ASSAULT at {trig}: {evs:?}"));
+            assert!(ev.actor.is_empty(), "{s}: actor {:?}", ev.actor);
+        }
+        // A weapon after the verb is its object: the subject stays named.
+        let evs = run("أطلقت حماس صواريخ على سديروت.", None);
+        assert!(
+            evs.iter().any(|e| e.kind == "ASSAULT" && !e.actor.is_empty()),
+            "{evs:?}"
+        );
     }
 
     /// The words of an unnamed doer: right after the trigger, but never

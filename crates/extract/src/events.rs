@@ -1645,7 +1645,7 @@ fn build(
     }
     // An actor the knowledge base cannot name: `مسلحون مجهولون`, `انتحاري`.
     let mut actor_text = if actor.is_empty() {
-        unnamed_actor(p, a, b, text, tokens, stops)
+        unnamed_actor(p, vowelled_passive, a, b, text, tokens, stops)
     } else {
         None
     };
@@ -2341,12 +2341,14 @@ fn crosses(stops: &[u32], x: usize, y: usize) -> bool {
 }
 
 /// Token range of an unnamed actor near the trigger `a..b`: a word of the
-/// `unnamed` cue class (`مسلحون`, `مجهولون`, `انتحاري`, `محتجون`) right after
-/// a verb or noun trigger, after `من` / `من قبل` for a passive, or just
+/// `unnamed` or `force` cue classes (`مسلحون`, `مجهولون`, `انتحاري`,
+/// `محتجون`, `قوات`, `الشرطة`) right after a verb or noun trigger, after `من`
+/// / `من قبل` for a passive (or a verb read as one: `passive`), or just
 /// before the trigger (SVO); the next word joins when it is one too
-/// (`مسلحون مجهولون`).
+/// (`مسلحون مجهولون`) or a definite noun (`قوات الأمن`, `طائرات التحالف`).
 fn unnamed_actor(
     p: &Pattern,
+    passive: bool,
     a: usize,
     b: usize,
     text: &str,
@@ -2354,14 +2356,24 @@ fn unnamed_actor(
     stops: &[u32],
 ) -> Option<(usize, usize)> {
     let sent = tokens[a].sentence;
-    let unnamed = crate::cues::bit("unnamed");
+    // (A force is an unnamed doer too: `قوات الأمن`, `طائرات التحالف`.)
+    let unnamed = crate::cues::bit("unnamed") | crate::cues::bit("force");
     let is_unnamed = |k: usize| {
         tokens
             .get(k)
             .is_some_and(|t| t.sentence == sent && cue_bits(t, text) & unnamed != 0)
     };
+    // (The next word joins when it is one too, `مسلحون مجهولون`, or names
+    // whose force it is, `طائرات التحالف`, `عناصر الشرطة`.)
+    let time = crate::cues::bit("time");
     let extend = |k: usize| {
-        if is_unnamed(k + 1) {
+        let owner = tokens.get(k + 1).is_some_and(|t| {
+            t.sentence == sent
+                && t.kind == TokenKind::Arabic
+                && t.norm().starts_with("ال")
+                && cue_bits(t, text) & time == 0
+        });
+        if is_unnamed(k + 1) || owner {
             (k, k + 2)
         } else {
             (k, k + 1)
@@ -2374,7 +2386,10 @@ fn unnamed_actor(
         tokens[k].kind == TokenKind::Number
             || cue_bits(&tokens[k], text) & crate::cues::bit("number") != 0
     };
-    match p.pos {
+    // (A verb read as a passive, `قُتل`, `15 من المسلحين قتلوا`, takes its
+    // doer as a passive does: the words around it are the victims.)
+    let pos = if passive { Pos::Passive } else { p.pos };
+    match pos {
         // The doer after `من` / `من قبل`; not a count's `من` (`مقتل تسعة من
         // جنود الجيش`: the victims).
         Pos::Passive => after

@@ -1301,16 +1301,13 @@ fn build(
             // VSO: the subject follows the verb within two words, and is not
             // introduced by the recipient's preposition.
             // SVO first when the subject is right before the trigger (headlines).
-            let svo_close = before
-                .last()
-                .copied()
-                .filter(|&k| {
-                    a - ments[k].b <= 1
+            let svo_close = before.last().copied().filter(|&k| {
+                a - ments[k].b <= 1
                         && subject_ok(&ments[k])
                         && !stop(ments[k].b, a)
                         // (Not a gloss in brackets: `وفي تعز (جنوب اليمن) اقتحم`.)
                         && !tokens[ments[k].b..a].iter().any(|t| t.kind == TokenKind::Punct)
-                });
+            });
             // A capital right after a meeting or attack noun is its venue.
             let venue = |k: usize| {
                 p.pos == Pos::Noun
@@ -1448,8 +1445,7 @@ fn build(
             after.iter().copied().find(|&k| {
                 ments[k].how != How::Nisba
                     && (ments[k].a == r + 1
-                        || (ments[k].a == r + 2
-                            && cue_bits(&tokens[r + 1], text) & force != 0))
+                        || (ments[k].a == r + 2 && cue_bits(&tokens[r + 1], text) & force != 0))
             })
         }) {
             actor_idx = coordinated(ments, tokens, k);
@@ -1462,8 +1458,7 @@ fn build(
     // actor.
     let count_after = tokens.get(b).is_some_and(|t| {
         t.sentence == sent
-            && (t.kind == TokenKind::Number
-                || cue_bits(t, text) & crate::cues::bit("number") != 0)
+            && (t.kind == TokenKind::Number || cue_bits(t, text) & crate::cues::bit("number") != 0)
     });
     if actor_idx.is_empty()
         && p.kind == "ASSAULT"
@@ -1989,8 +1984,7 @@ fn rank_arguments(
 ) {
     // (A subject the rules found that names no party — `أطلق مسلحون
     // مجهولون`, `قنبلة أسقطت الطائرة` — leaves no party to choose.)
-    if ev.actor.is_empty()
-        && (ev.actor_text.is_some() || weapon_subject(p, a, text, tokens, stops))
+    if ev.actor.is_empty() && (ev.actor_text.is_some() || weapon_subject(p, a, text, tokens, stops))
     {
         return;
     }
@@ -2266,9 +2260,30 @@ fn cause_doer(
     stops: &[u32],
 ) -> Option<usize> {
     const CAUSES: [&str; 24] = [
-        "هجوم", "هجمات", "هجمه", "هجوما", "قصف", "غاره", "غارات", "اشتباكات", "اشتباك",
-        "مواجهات", "معارك", "رصاص", "نيران", "تفجير", "تفجيرات", "انفجار", "كمين", "عمليه",
-        "ضربه", "ضربات", "قذيفه", "قذائف", "صاروخ", "اعتداء",
+        "هجوم",
+        "هجمات",
+        "هجمه",
+        "هجوما",
+        "قصف",
+        "غاره",
+        "غارات",
+        "اشتباكات",
+        "اشتباك",
+        "مواجهات",
+        "معارك",
+        "رصاص",
+        "نيران",
+        "تفجير",
+        "تفجيرات",
+        "انفجار",
+        "كمين",
+        "عمليه",
+        "ضربه",
+        "ضربات",
+        "قذيفه",
+        "قذائف",
+        "صاروخ",
+        "اعتداء",
     ];
     const CLASHES: [&str; 4] = ["اشتباكات", "اشتباك", "مواجهات", "معارك"];
     let sent = tokens.get(b)?.sentence;
@@ -2285,7 +2300,10 @@ fn cause_doer(
     let lim = (cause + 6).min(tokens.len());
     while k < lim && tokens[k].sentence == sent && tokens[k].kind != TokenKind::Punct {
         let n = tokens[k].norm();
-        let bare = n.strip_prefix('و').filter(|r| r.chars().count() >= 2).unwrap_or(n);
+        let bare = n
+            .strip_prefix('و')
+            .filter(|r| r.chars().count() >= 2)
+            .unwrap_or(n);
         if clash && bare == "مع" {
             return party(k + 1);
         }
@@ -3114,7 +3132,10 @@ mod tests {
         let cases: [(&str, &str); 3] = [
             ("موسكو تؤكد: قنبلة أسقطت الطائرة الروسية فوق سيناء", "أسقطت"),
             ("وقالت بغداد: عبوة ناسفة قتلت ثلاثة جنود قرب الموصل.", "قتلت"),
-            ("وأعلنت الحكومة السورية أن قذيفة هاون قتلت طفلين في حلب.", "قتلت"),
+            (
+                "وأعلنت الحكومة السورية أن قذيفة هاون قتلت طفلين في حلب.",
+                "قتلت",
+            ),
         ];
         let kb = Kb::builtin().unwrap_or_else(|e| panic!("{e}"));
         for (s, trig) in cases {
@@ -3132,7 +3153,8 @@ mod tests {
         // A weapon after the verb is its object: the subject stays named.
         let evs = run("أطلقت حماس صواريخ على سديروت.", None);
         assert!(
-            evs.iter().any(|e| e.kind == "ASSAULT" && !e.actor.is_empty()),
+            evs.iter()
+                .any(|e| e.kind == "ASSAULT" && !e.actor.is_empty()),
             "{evs:?}"
         );
     }
@@ -3170,12 +3192,10 @@ mod tests {
                 .collect();
             assert!(!got.is_empty(), "{s}: no ASSAULT");
             match want {
-                Some(w) => assert!(
-                    got.iter().any(|a| a.iter().any(|x| x == w)),
-                    "{s}: {got:?}"
-                ),
+                Some(w) => assert!(got.iter().any(|a| a.iter().any(|x| x == w)), "{s}: {got:?}"),
                 None => assert!(
-                    got.iter().all(|a| !a.iter().any(|x| x == "group:hezbollah")),
+                    got.iter()
+                        .all(|a| !a.iter().any(|x| x == "group:hezbollah")),
                     "{s}: {got:?}"
                 ),
             }

@@ -2576,6 +2576,27 @@ fn modality_of(p: &Pattern, a: usize, text: &str, tokens: &[Token], stops: &[u32
     if found == Modality::Asserted && tokens[a].has(SegKind::Future) {
         found = Modality::Future;
     }
+    // After a noun: `اللقاء المرتقب`, `زيارته المقبلة` and its predicate in
+    // the future (`محادثاته في بكين ستشمل`) make it `future`; `غير وارد`
+    // (out of the question) negates it.
+    if found == Modality::Asserted && p.pos == Pos::Noun {
+        let hi = (a + 8).min(tokens.len());
+        for k in a + 1..hi {
+            let t = &tokens[k];
+            if t.sentence != sent || crosses(stops, a, k) {
+                break;
+            }
+            let c = cue_bits(t, text);
+            if (k <= a + 2 && c & bit("future") != 0) || (k <= a + 4 && c == 0 && future_verb(t)) {
+                found = Modality::Future;
+                break;
+            }
+            if t.norm() == "غير" && tokens.get(k + 1).is_some_and(|n| n.norm() == "وارد") {
+                found = Modality::Negated;
+                break;
+            }
+        }
+    }
     found
 }
 
@@ -3199,6 +3220,47 @@ mod tests {
                     "{s}: {got:?}"
                 ),
             }
+        }
+    }
+
+    /// Modality read after a noun trigger and from postponements and
+    /// threats before it.
+    #[test]
+    fn modality_after_noun_and_postponed() {
+        let cases: [(&str, &str, &str); 4] = [
+            (
+                "وقال مصدر دبلوماسي إنه تم تأجيل زيارة وزير الخارجية الإيراني محمد جواد ظريف إلى تركيا.",
+                "زيارة",
+                "negated",
+            ),
+            (
+                "وقال أردوغان إن محادثاته في بكين ستشمل عقود الصواريخ.",
+                "محادثاته",
+                "future",
+            ),
+            (
+                "وأعلن كيري عن اللقاء المرتقب مع لافروف في الدوحة.",
+                "اللقاء",
+                "future",
+            ),
+            (
+                "وهدد أوباما باستخدام حق النقض ضد قرار الكونغرس.",
+                "حق النقض",
+                "conditional",
+            ),
+        ];
+        for (s, trig, want) in cases {
+            let kb = Kb::builtin().unwrap_or_else(|e| panic!("{e}"));
+            let p = process(s, &Options::default(), None);
+            let t = p.text.text();
+            let found = Recognizer::new(kb, None).recognize(t, &p.tokens, None);
+            let evs = find_candidates(Patterns::builtin(), t, &p.tokens, &found, &[], None);
+            let ev = evs
+                .iter()
+                .map(|c| &c.event)
+                .find(|e| &t[e.trigger.clone()] == trig)
+                .unwrap_or_else(|| panic!("{s}: no event at {trig}"));
+            assert_eq!(ev.modality.as_str(), want, "{s}");
         }
     }
 

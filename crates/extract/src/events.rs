@@ -1388,7 +1388,7 @@ fn build(
                     actor_end = ments[*actor_idx.last().unwrap_or(&k)].b;
                 }
             }
-            if actor_idx.is_empty() {
+            if actor_idx.is_empty() && !suffered_before(p, a, tokens) {
                 // `شنت روسيا غارات`: the subject of the support verb.
                 // (Up to six words when a support verb stands between:
                 // `طائرات التحالف شنت أكثر من 130 غارة`.)
@@ -1759,7 +1759,10 @@ fn build(
             rec_idx = coordinated(ments, tokens, k);
         }
     }
-    if (p.pos == Pos::Passive || vowelled_passive) && !counted_passive && rec_idx.is_empty() {
+    if (p.pos == Pos::Passive || vowelled_passive || suffered_before(p, a, tokens))
+        && !counted_passive
+        && rec_idx.is_empty()
+    {
         if let Some(&k) = before.last().filter(|&&k| !stop(ments[k].b, a)) {
             if !actor.contains(&ments[k].id) {
                 rec_idx = vec![k];
@@ -1984,7 +1987,10 @@ fn rank_arguments(
 ) {
     // (A subject the rules found that names no party — `أطلق مسلحون
     // مجهولون`, `قنبلة أسقطت الطائرة` — leaves no party to choose.)
-    if ev.actor.is_empty() && (ev.actor_text.is_some() || weapon_subject(p, a, text, tokens, stops))
+    if ev.actor.is_empty()
+        && (ev.actor_text.is_some()
+            || weapon_subject(p, a, text, tokens, stops)
+            || suffered_before(p, a, tokens))
     {
         return;
     }
@@ -2330,6 +2336,21 @@ fn cause_doer(
         k += 1;
     }
     None
+}
+
+/// Whether a noun trigger is what its clause's subject suffered: `تعرض`
+/// (underwent) up to four words before it, the noun with `ل` (`وتعرض
+/// الحوثيون للقصف`, `تعرضت قافلته لهجوم`). That subject is the recipient.
+fn suffered_before(p: &Pattern, a: usize, tokens: &[Token]) -> bool {
+    if p.pos != Pos::Noun || !tokens[a].norm().starts_with('ل') {
+        return false;
+    }
+    let sent = tokens[a].sentence;
+    (a.saturating_sub(4)..a).any(|k| {
+        let n = tokens[k].norm();
+        let n = n.strip_prefix('و').unwrap_or(n);
+        tokens[k].sentence == sent && ["تعرض", "يتعرض", "تتعرض"].iter().any(|v| n.starts_with(v))
+    })
 }
 
 /// Whether a verb trigger's subject is a weapon standing right before it in
@@ -2941,7 +2962,14 @@ mod tests {
     /// place phrase is no subject.
     #[test]
     fn argument_table() {
-        let cases: [(&str, &str, &[&str], &[&str]); 30] = [
+        let cases: [(&str, &str, &[&str], &[&str]); 31] = [
+            // What the subject underwent: it is the recipient.
+            (
+                "وتعرض الحوثيون للقصف خلال مئات الغارات الجوية.",
+                "ASSAULT",
+                &[],
+                &["group:houthis"],
+            ),
             // A gloss in brackets is no subject; an unnamed head in a
             // construct names its side (`مسلحو المقاومة الشعبية`).
             (

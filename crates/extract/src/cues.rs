@@ -158,6 +158,124 @@ impl Cues {
     }
 }
 
+pub const CONTEXT_ANAPHORS_TSV: (&str, &str) = (
+    "data/extract/context-anaphors.tsv",
+    include_str!("../../../data/extract/context-anaphors.tsv"),
+);
+
+/// One row of `data/extract/context-anaphors.tsv`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ContextRule {
+    /// The noun without the article (match form).
+    pub head: String,
+    /// An entity id, or `country:XXX` for every mention of that country.
+    pub context: String,
+    /// The entity the noun resolves to, and its type.
+    pub entity: String,
+    pub organization: bool,
+}
+
+/// Definite nouns resolved by the document's other mentions (`التحالف`).
+#[derive(Debug, Default)]
+pub struct ContextAnaphors {
+    pub rules: Vec<ContextRule>,
+}
+
+impl ContextAnaphors {
+    pub fn builtin() -> &'static ContextAnaphors {
+        static C: OnceLock<ContextAnaphors> = OnceLock::new();
+        C.get_or_init(|| {
+            ContextAnaphors::parse(CONTEXT_ANAPHORS_TSV.0, CONTEXT_ANAPHORS_TSV.1).unwrap_or_else(
+                |e| panic!("built-in context anaphors are invalid (a build defect): {e}"),
+            )
+        })
+    }
+
+    /// Parse and validate; errors name file and line.
+    pub fn parse(file: &str, text: &str) -> Result<ContextAnaphors, DataError> {
+        let err = |line: usize, message: String| DataError {
+            file: file.to_string(),
+            line,
+            message,
+        };
+        let mut out = ContextAnaphors::default();
+        let mut header = false;
+        for (line, l) in lines(text) {
+            let c: Vec<&str> = l.split('\t').map(str::trim).collect();
+            if !header {
+                if c != ["head", "context", "entity", "type"] {
+                    return Err(err(
+                        line,
+                        "expected the header `head context entity type`".into(),
+                    ));
+                }
+                header = true;
+                continue;
+            }
+            if c.len() != 4 || c.iter().any(|x| x.is_empty()) {
+                return Err(err(
+                    line,
+                    format!(
+                        "expected 4 non-empty tab-separated columns, found {}",
+                        c.len()
+                    ),
+                ));
+            }
+            let head = match_form(c[0]);
+            if head.contains(' ') || head.starts_with("ال") {
+                return Err(err(
+                    line,
+                    format!("{head:?}: one word, without the article"),
+                ));
+            }
+            for id in [c[1], c[2]] {
+                if !id.contains(':') {
+                    return Err(err(line, format!("{id:?} is not an entity id")));
+                }
+            }
+            let organization = match c[3] {
+                "ORGANIZATION" => true,
+                "GROUP" => false,
+                t => return Err(err(line, format!("type {t:?}: ORGANIZATION or GROUP"))),
+            };
+            out.rules.push(ContextRule {
+                head,
+                context: c[1].to_string(),
+                entity: c[2].to_string(),
+                organization,
+            });
+        }
+        if !header {
+            return Err(err(1, "empty file (no header)".into()));
+        }
+        Ok(out)
+    }
+
+    /// Whether `head` has rules.
+    pub fn has(&self, head: &str) -> bool {
+        self.rules.iter().any(|r| r.head == head)
+    }
+
+    /// The entity `head` names in a document, given a vote counter for a
+    /// context (how many of the document's mentions it covers): the target
+    /// with the most votes, none on a tie or without votes.
+    pub fn resolve(&self, head: &str, votes: impl Fn(&str) -> usize) -> Option<&ContextRule> {
+        let mut tally: Vec<(&ContextRule, usize)> = Vec::new();
+        for r in self.rules.iter().filter(|r| r.head == head) {
+            let v = votes(&r.context);
+            match tally.iter_mut().find(|(t, _)| t.entity == r.entity) {
+                Some((_, n)) => *n += v,
+                None => tally.push((r, v)),
+            }
+        }
+        tally.sort_by(|x, y| y.1.cmp(&x.1));
+        match tally.as_slice() {
+            [(r, n), rest @ ..] if *n > 0 && rest.first().is_none_or(|(_, m)| m < n) => Some(r),
+            _ => None,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -194,6 +312,53 @@ mod tests {
         ];
         for (t, line, msg) in cases {
             let e = Cues::parse("c.tsv", t).unwrap_err();
+            assert_eq!(e.line, line, "{t}");
+            assert!(e.message.contains(msg), "{}", e.message);
+        }
+    }
+
+    #[test]
+    fn context_anaphors_load_resolve_and_name_bad_lines() {
+        let c = ContextAnaphors::builtin();
+        assert!(c.has("تحالف"));
+        let yemen = |ctx: &str| match ctx {
+            "country:YEM" => 5,
+            "group:isis" => 1,
+            _ => 0,
+        };
+        assert_eq!(
+            c.resolve("تحالف", yemen).map(|r| r.entity.as_str()),
+            Some("org:arab-coalition-yemen")
+        );
+        let tie = |ctx: &str| usize::from(ctx == "country:YEM" || ctx == "country:IRQ");
+        assert_eq!(c.resolve("تحالف", tie), None);
+        assert_eq!(c.resolve("تحالف", |_| 0), None);
+        let cases = [
+            ("x\ty\n", 1, "header"),
+            (
+                "head\tcontext\tentity\ttype\nتحالف\tcountry:YEM\n",
+                2,
+                "4 non-empty",
+            ),
+            (
+                "head\tcontext\tentity\ttype\nالتحالف\tcountry:YEM\torg:x\tORGANIZATION\n",
+                2,
+                "article",
+            ),
+            (
+                "head\tcontext\tentity\ttype\nتحالف\tYEM\torg:x\tORGANIZATION\n",
+                2,
+                "entity id",
+            ),
+            (
+                "head\tcontext\tentity\ttype\nتحالف\tcountry:YEM\torg:x\tPERSON\n",
+                2,
+                "type",
+            ),
+            ("# nothing\n", 1, "empty"),
+        ];
+        for (t, line, msg) in cases {
+            let e = ContextAnaphors::parse("a.tsv", t).unwrap_err();
             assert_eq!(e.line, line, "{t}");
             assert!(e.message.contains(msg), "{}", e.message);
         }

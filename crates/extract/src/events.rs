@@ -579,6 +579,7 @@ fn cached_forms(p: &Patterns, t: &Token, text: &str) -> Forms {
 fn anaphors(text: &str, tokens: &[Token], ments: &[Ment], stops: &[u32]) -> Vec<Ment> {
     static HEADS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
     let heads = HEADS.get_or_init(|| crate::cues::Cues::builtin().forms_of("anaphor"));
+    let context = crate::cues::ContextAnaphors::builtin();
     let mut out = Vec::new();
     for (k, t) in tokens.iter().enumerate() {
         if t.kind != TokenKind::Arabic {
@@ -657,14 +658,46 @@ fn anaphors(text: &str, tokens: &[Token], ments: &[Ment], stops: &[u32]) -> Vec<
             .find(|m| {
                 matches!(m.kind, Kind::Organization | Kind::Group) && forms.contains(&head_of(m))
             });
+        // (After a preposition's proclitic, as a name would be.)
+        let start = if t.has(SegKind::Prep) {
+            t.start + 1
+        } else {
+            t.start
+        };
         if let Some(m) = antecedent {
-            // (After a preposition's proclitic, as a name would be.)
-            let start = if t.has(SegKind::Prep) {
-                t.start + 1
-            } else {
-                t.start
-            };
             out.push(refer(m, start));
+        } else if context.has(head) {
+            // No antecedent: the document decides (`التحالف` in an article
+            // about Yemen), unless an adjective names another one
+            // (`التحالف الوطني`).
+            let adjective = tokens.get(k + 1).is_some_and(|x| {
+                let n = x.norm();
+                x.sentence == t.sentence
+                    && n.starts_with("ال")
+                    && (n.ends_with('ي') || n.ends_with("يه"))
+            });
+            let votes = |ctx: &str| -> usize {
+                let iso = ctx.strip_prefix("country:");
+                ments
+                    .iter()
+                    .filter(|m| m.id == ctx || (iso.is_some() && m.country.as_deref() == iso))
+                    .count()
+            };
+            if let Some(r) = (!adjective).then(|| context.resolve(head, votes)).flatten() {
+                out.push(Ment {
+                    a: k,
+                    b: k + 1,
+                    start,
+                    id: r.entity.clone(),
+                    kind: if r.organization {
+                        Kind::Organization
+                    } else {
+                        Kind::Group
+                    },
+                    how: How::Surname,
+                    country: None,
+                });
+            }
         }
     }
     out
@@ -3290,6 +3323,35 @@ mod tests {
                 .unwrap_or_else(|| panic!("{s}: no event at {trig}"));
             assert_eq!(ev.modality.as_str(), want, "{s}");
         }
+    }
+
+    /// `التحالف` with no antecedent is the coalition of the document's war;
+    /// every context rule names entities of the knowledge base.
+    #[test]
+    fn coalition_resolved_by_the_document() {
+        let kb = Kb::builtin().unwrap_or_else(|e| panic!("{e}"));
+        for r in &crate::cues::ContextAnaphors::builtin().rules {
+            assert!(kb.get(&r.entity).is_some(), "{}", r.entity);
+            assert!(kb.get(&r.context).is_some(), "{}", r.context);
+        }
+        let evs = run(
+            "قصفت طائرات التحالف مواقع للحوثيين في صنعاء. وقال مسؤول يمني إن الغارات دمرت مخزنا للأسلحة.",
+            None,
+        );
+        assert!(
+            evs.iter().any(|e| e.kind == "ASSAULT"
+                && e.actor.contains(&"org:arab-coalition-yemen".to_string())),
+            "{evs:?}"
+        );
+        let evs = run(
+            "قصفت طائرات التحالف مواقع لتنظيم داعش قرب الموصل في العراق.",
+            None,
+        );
+        assert!(
+            evs.iter().any(|e| e.kind == "ASSAULT"
+                && e.actor.contains(&"org:global-coalition-isis".to_string())),
+            "{evs:?}"
+        );
     }
 
     /// The words of an unnamed doer: right after the trigger, but never

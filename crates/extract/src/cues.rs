@@ -268,7 +268,7 @@ impl ContextAnaphors {
                 None => tally.push((r, v)),
             }
         }
-        tally.sort_by(|x, y| y.1.cmp(&x.1));
+        tally.sort_by_key(|x| std::cmp::Reverse(x.1));
         match tally.as_slice() {
             [(r, n), rest @ ..] if *n > 0 && rest.first().is_none_or(|(_, m)| m < n) => Some(r),
             _ => None,

@@ -969,7 +969,11 @@ fn scan(
                         i += 1;
                         continue;
                     }
-                    let feats = candidate_features(p, i, i + n, text, tokens, &ments, &stops, &ev);
+                    let mut feats =
+                        candidate_features(p, i, i + n, text, tokens, &ments, &stops, &ev);
+                    if let Some(k) = crate::model::type_index(&p.kind) {
+                        m.add_news_copies(k, &mut feats);
+                    }
                     let prob = m.prob(&m.buckets(&feats));
                     if !accept(&ev, prob, m) {
                         i += 1;

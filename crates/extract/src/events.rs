@@ -85,6 +85,10 @@ impl Pos {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ActorSlot {
     Subj,
+    /// The subject receives the object (`استقبل X Y`: Y visits X): found as
+    /// subject and object, then the visitor is the actor and the host the
+    /// recipient.
+    Host,
     Gen,
     Min,
     Joint,
@@ -300,13 +304,14 @@ impl Patterns {
             let mode = (c[4] != "-").then(|| c[4].to_string());
             let actor = match c[5] {
                 "subj" => ActorSlot::Subj,
+                "host" => ActorSlot::Host,
                 "gen" => ActorSlot::Gen,
                 "min" => ActorSlot::Min,
                 "joint" => ActorSlot::Joint,
                 o => {
                     return Err(err(
                         line,
-                        format!("actor {o:?}: expected subj, gen, min or joint"),
+                        format!("actor {o:?}: expected subj, host, gen, min or joint"),
                     ))
                 }
             };
@@ -1003,7 +1008,12 @@ fn scan(
                     });
                 }
             }
-            let carried = rules_actor.take().unwrap_or_else(|| ev.actor.clone());
+            let mut carried = rules_actor.take().unwrap_or_else(|| ev.actor.clone());
+            // (A host verb's grammatical subject is its recipient, the host:
+            // `استقبل X Y وبحث معه` — X discussed.)
+            if p.actor == ActorSlot::Host {
+                carried = ev.recipient.clone();
+            }
             if !carried.is_empty() {
                 last_actor = carried.clone();
                 if p.pos == Pos::Verb {
@@ -1348,7 +1358,7 @@ fn build(
                 actor_end = ments[*actor_idx.last().unwrap_or(&k)].b;
             }
         }
-        ActorSlot::Subj | ActorSlot::Joint => {
+        ActorSlot::Subj | ActorSlot::Host | ActorSlot::Joint => {
             // VSO: the subject follows the verb within two words, and is not
             // introduced by the recipient's preposition.
             // SVO first when the subject is right before the trigger (headlines).
@@ -1938,10 +1948,19 @@ fn build(
             actor_text = None;
         }
     }
+    // A host verb: the subject received the object, who is the visitor.
+    if p.actor == ActorSlot::Host {
+        std::mem::swap(&mut actor, &mut recipient);
+        std::mem::swap(&mut actor_idx, &mut rec_idx);
+    }
     // CONSULT: the visitor is the actor, the host the recipient. A meeting
     // in the actor's own country (`التقى الرئيس المصري في القاهرة وزير
     // الخارجية الأمريكي`) names the host first: swap.
-    if p.kind == "CONSULT" && !recipient.is_empty() && !actor_idx.is_empty() {
+    if p.kind == "CONSULT"
+        && p.actor != ActorSlot::Host
+        && !recipient.is_empty()
+        && !actor_idx.is_empty()
+    {
         let country_of = |k: usize| -> Option<String> {
             let m = &ments[k];
             if m.kind == Kind::Country {
@@ -2038,6 +2057,11 @@ fn rank_arguments(
 ) {
     // (A subject the rules found that names no party — `أطلق مسلحون
     // مجهولون`, `قنبلة أسقطت الطائرة` — leaves no party to choose.)
+    // (Nor the visitor and host of a host verb: the ranker learnt
+    // subjects as actors.)
+    if p.actor == ActorSlot::Host {
+        return;
+    }
     if ev.actor.is_empty()
         && (ev.actor_text.is_some()
             || weapon_subject(p, a, text, tokens, stops)

@@ -6,6 +6,7 @@ pub mod bench;
 pub mod display;
 pub mod error;
 pub mod eval;
+pub mod explain;
 pub mod export;
 pub mod ingest;
 pub mod ner;

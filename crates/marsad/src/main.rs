@@ -113,6 +113,16 @@ enum Command {
         #[arg(long)]
         no_tagger: bool,
     },
+    /// Why a text's events were coded or not: every trigger candidate with
+    /// its type, rule, actor and recipient as the rules found them, the
+    /// model's probability against the type's threshold, and the decision
+    /// (`event`, `below threshold`, `no actor`: a statement or meeting
+    /// needs a named actor).
+    Explain {
+        /// A UTF-8 text file, or `-` for stdin.
+        #[arg(value_name = "FILE|-")]
+        input: String,
+    },
     /// Train the name tagger on ANERcorp-style data (`token TAG` lines) and
     /// write the model; `--cv K` reports K-fold cross-validated entity F1 instead.
     TrainNer {
@@ -1186,6 +1196,57 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 }
             }
             out.flush()?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Explain { input } => {
+            let text = if input == "-" {
+                let mut s = String::new();
+                io::Read::read_to_string(&mut io::stdin(), &mut s)
+                    .map_err(|e| user(format!("<stdin>: {e}")))?;
+                s
+            } else {
+                read_text_file(&input)?
+            };
+            let rec = recognizer(true)?;
+            let model = marsad_extract::model::EventModel::builtin()
+                .map_err(|e| anyhow::anyhow!(e.to_string()))?;
+            let rows = marsad::explain::explain(&rec, model, &text);
+            let mut t = marsad::display::Table::new(&[
+                "sent",
+                "trigger",
+                "type",
+                "rule",
+                "actor",
+                "recipient",
+                "modality",
+                "p",
+                "thr",
+                "decision",
+            ])
+            .cap(1, 24)
+            .cap(3, 28)
+            .cap(4, 30)
+            .cap(5, 30);
+            for r in &rows {
+                t.push(vec![
+                    r.sentence.to_string(),
+                    r.trigger.clone(),
+                    r.kind.clone(),
+                    r.rule.clone(),
+                    r.actor.clone(),
+                    r.recipient.clone(),
+                    r.modality.clone(),
+                    format!("{:.3}", r.prob),
+                    format!("{:.2}", r.threshold),
+                    r.decision.to_string(),
+                ]);
+            }
+            print!("{}", t.render(bidi));
+            println!(
+                "{} candidate(s), {} event(s)",
+                rows.len(),
+                rows.iter().filter(|r| r.decision == "event").count()
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::TrainNer {

@@ -276,6 +276,143 @@ impl ContextAnaphors {
     }
 }
 
+pub const GENERIC_ACTORS_TSV: (&str, &str) = (
+    "data/extract/generic-actors.tsv",
+    include_str!("../../../data/extract/generic-actors.tsv"),
+);
+
+/// One row of `data/extract/generic-actors.tsv`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GenericActor {
+    /// The noun without the article (match form).
+    pub head: String,
+    /// The word that must follow (match form), if any.
+    pub next: Option<String>,
+    /// Entity id templates (`{iso}`, `{ISO}`), tried in order.
+    pub templates: Vec<String>,
+}
+
+/// A state's forces or authorities named without their country (`الجيش`,
+/// `قوات الأمن`): resolved to the document's country.
+#[derive(Debug, Default)]
+pub struct GenericActors {
+    pub rows: Vec<GenericActor>,
+}
+
+impl GenericActors {
+    pub fn builtin() -> &'static GenericActors {
+        static C: OnceLock<GenericActors> = OnceLock::new();
+        C.get_or_init(|| {
+            GenericActors::parse(GENERIC_ACTORS_TSV.0, GENERIC_ACTORS_TSV.1).unwrap_or_else(|e| {
+                panic!("built-in generic actors are invalid (a build defect): {e}")
+            })
+        })
+    }
+
+    /// Parse and validate; errors name file and line.
+    pub fn parse(file: &str, text: &str) -> Result<GenericActors, DataError> {
+        let err = |line: usize, message: String| DataError {
+            file: file.to_string(),
+            line,
+            message,
+        };
+        let mut out = GenericActors::default();
+        let mut header = false;
+        for (line, l) in lines(text) {
+            let c: Vec<&str> = l.split('\t').map(str::trim).collect();
+            if !header {
+                if c != ["head", "next", "entity"] {
+                    return Err(err(line, "expected the header `head next entity`".into()));
+                }
+                header = true;
+                continue;
+            }
+            if c.len() != 3 || c.iter().any(|x| x.is_empty()) {
+                return Err(err(
+                    line,
+                    format!(
+                        "expected 3 non-empty tab-separated columns, found {}",
+                        c.len()
+                    ),
+                ));
+            }
+            let head = match_form(c[0]);
+            if head.contains(' ') || head.starts_with("ال") {
+                return Err(err(
+                    line,
+                    format!("{head:?}: one word, without the article"),
+                ));
+            }
+            let next = (c[1] != "-").then(|| match_form(c[1]));
+            if next.as_ref().is_some_and(|n| n.contains(' ')) {
+                return Err(err(line, format!("{:?}: one word", c[1])));
+            }
+            let templates: Vec<String> = c[2].split('|').map(|t| t.trim().to_string()).collect();
+            for t in &templates {
+                let rest = t.replace("{iso}", "xxx").replace("{ISO}", "XXX");
+                if !t.contains(':')
+                    || !(t.contains("{iso}") || t.contains("{ISO}"))
+                    || rest.contains(['{', '}'])
+                {
+                    return Err(err(
+                        line,
+                        format!("{t:?}: an entity id with {{iso}} or {{ISO}} for the country"),
+                    ));
+                }
+            }
+            if templates.last().map(String::as_str) != Some("country:{ISO}") {
+                return Err(err(
+                    line,
+                    "the last template must be country:{ISO} (it always exists)".into(),
+                ));
+            }
+            out.rows.push(GenericActor {
+                head,
+                next,
+                templates,
+            });
+        }
+        if !header {
+            return Err(err(1, "empty file (no header)".into()));
+        }
+        Ok(out)
+    }
+
+    /// Whether `head` starts a row.
+    pub fn has(&self, head: &str) -> bool {
+        self.rows.iter().any(|r| r.head == head)
+    }
+
+    /// The row for `head` followed by `next` (a row that needs a following
+    /// word first).
+    pub fn find(&self, head: &str, next: Option<&str>) -> Option<&GenericActor> {
+        self.rows
+            .iter()
+            .filter(|r| r.head == head)
+            .find(|r| r.next.is_some() && r.next.as_deref() == next)
+            .or_else(|| {
+                self.rows
+                    .iter()
+                    .find(|r| r.head == head && r.next.is_none())
+            })
+    }
+}
+
+impl GenericActor {
+    /// The entity for the country `iso3` (upper case): the first template
+    /// that `exists`.
+    pub fn entity(&self, iso3: &str, exists: impl Fn(&str) -> bool) -> String {
+        let lower = iso3.to_lowercase();
+        for t in &self.templates {
+            let id = t.replace("{iso}", &lower).replace("{ISO}", iso3);
+            if exists(&id) {
+                return id;
+            }
+        }
+        format!("country:{iso3}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -361,6 +498,39 @@ mod tests {
             let e = ContextAnaphors::parse("a.tsv", t).unwrap_err();
             assert_eq!(e.line, line, "{t}");
             assert!(e.message.contains(msg), "{}", e.message);
+        }
+    }
+
+    #[test]
+    fn generic_actors_load_fill_templates_and_name_bad_lines() {
+        let g = GenericActors::builtin();
+        assert!(g.has("جيش") && g.has("قوات"));
+        // A row that needs its next word wins over the bare head.
+        let forces = g.find("قوات", Some("الامن")).unwrap();
+        assert_eq!(forces.next.as_deref(), Some("الامن"));
+        assert!(g.find("قوات", Some("كبيره")).is_none());
+        let army = g.find("جيش", Some("امس")).unwrap();
+        let known = |id: &str| id == "org:egy-armed-forces";
+        assert_eq!(army.entity("EGY", known), "org:egy-armed-forces");
+        assert_eq!(army.entity("TUN", known), "country:TUN");
+        let h = "head\tnext\tentity\n";
+        let cases = [
+            ("x\ty\n".to_string(), 1, "header"),
+            (format!("{h}جيش\t-\n"), 2, "3 non-empty"),
+            (format!("{h}الجيش\t-\tcountry:{{ISO}}\n"), 2, "article"),
+            (format!("{h}جيش\t-\torg:army\n"), 2, "{iso}"),
+            (format!("{h}جيش\t-\torg:{{iso}}-army\n"), 2, "last template"),
+            (
+                format!("{h}قوات\tالامن العام\tcountry:{{ISO}}\n"),
+                2,
+                "one word",
+            ),
+            ("# nothing\n".to_string(), 1, "empty"),
+        ];
+        for (t, line, msg) in cases {
+            let e = GenericActors::parse("g.tsv", &t).unwrap_err();
+            assert_eq!(e.line, line, "{t}");
+            assert!(e.message.contains(msg), "{t}: {}", e.message);
         }
     }
 }

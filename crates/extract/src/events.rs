@@ -585,7 +585,11 @@ fn anaphors(text: &str, tokens: &[Token], ments: &[Ment], stops: &[u32]) -> Vec<
     static HEADS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
     let heads = HEADS.get_or_init(|| crate::cues::Cues::builtin().forms_of("anaphor"));
     let context = crate::cues::ContextAnaphors::builtin();
+    let generic = crate::cues::GenericActors::builtin();
     let mut resolved_heads: Vec<(String, Option<&crate::cues::ContextRule>)> = Vec::new();
+    // The document's country for generic state actors (computed once, on
+    // the first one).
+    let mut doc_country: Option<Option<String>> = None;
     let mut out = Vec::new();
     for (k, t) in tokens.iter().enumerate() {
         if t.kind != TokenKind::Arabic {
@@ -594,19 +598,86 @@ fn anaphors(text: &str, tokens: &[Token], ments: &[Ment], stops: &[u32]) -> Vec<
         // Definite: the article after at most a conjunction or preposition
         // (`والمنظمة`, `للمنظمة`). (Checked first: it is cheap.)
         let n = t.norm();
-        let Some(head) = ["ال", "وال", "فال", "بال", "لل", "ولل", "وبال"]
+        let definite = ["ال", "وال", "فال", "بال", "لل", "ولل", "وبال"]
             .iter()
-            .find_map(|p| n.strip_prefix(p))
-        else {
+            .find_map(|p| n.strip_prefix(p));
+        // (A construct head of a generic actor has no article: `قوات الأمن`,
+        // `ورجال الأمن`.)
+        let construct = || {
+            ["", "و", "ف", "ب", "ل", "وب", "ول"]
+                .iter()
+                .filter_map(|p| n.strip_prefix(p))
+                .find(|h| {
+                    generic
+                        .rows
+                        .iter()
+                        .any(|r| r.head == *h && r.next.is_some())
+                })
+        };
+        let Some(head) = definite.or_else(construct) else {
             continue;
         };
         let dual = dual_anaphor(head);
-        if dual.is_none() && heads.binary_search_by(|h| h.as_str().cmp(head)).is_err() {
+        let is_generic = generic.has(head);
+        if dual.is_none()
+            && !is_generic
+            && heads.binary_search_by(|h| h.as_str().cmp(head)).is_err()
+        {
             continue;
         }
         // Not a name's own word (`منظمة أطباء بلا حدود` itself).
         if inside_mention(ments, k, 8) {
             continue;
+        }
+        // A state's forces or authorities without their country (`الجيش`,
+        // `قوات الأمن`): the document's country's.
+        if is_generic {
+            let next = tokens
+                .get(k + 1)
+                .filter(|x| x.sentence == t.sentence && x.kind == TokenKind::Arabic)
+                .map(|x| x.norm());
+            if let Some(row) = generic.find(head, next) {
+                let b = k + 1 + usize::from(row.next.is_some());
+                // (Not before an adjective that says whose: `الجيش الحر`,
+                // `قوات الأمن العراقية`; nor inside a name.)
+                let adjective = tokens.get(b).is_some_and(|x| {
+                    let n = x.norm();
+                    x.sentence == t.sentence
+                        && n.starts_with("ال")
+                        && (n.ends_with('ي') || n.ends_with("يه"))
+                });
+                let named = ments.iter().any(|m| m.a < b && k < m.b);
+                if !adjective && !named {
+                    let iso = doc_country.get_or_insert_with(|| document_country(ments));
+                    if let Some(iso) = iso.as_deref() {
+                        let id = row.entity(iso, |id| {
+                            marsad_kb::Kb::builtin().is_ok_and(|kb| kb.get(id).is_some())
+                        });
+                        let start = if t.has(SegKind::Prep) {
+                            t.start + 1
+                        } else {
+                            t.start
+                        };
+                        out.push(Ment {
+                            a: k,
+                            b,
+                            start,
+                            kind: if id.starts_with("country:") {
+                                Kind::Country
+                            } else {
+                                Kind::Organization
+                            },
+                            id,
+                            how: How::Surname,
+                            country: Some(iso.to_string()),
+                        });
+                    }
+                    continue;
+                }
+            }
+            if dual.is_none() && heads.binary_search_by(|h| h.as_str().cmp(head)).is_err() {
+                continue;
+            }
         }
         // A mention of `m` over this word, starting at `start`.
         let refer = |m: &Ment, start: usize| Ment {
@@ -719,6 +790,33 @@ fn anaphors(text: &str, tokens: &[Token], ments: &[Ment], stops: &[u32]) -> Vec<
         }
     }
     out
+}
+
+/// The country a document is about, for generic state actors: the most
+/// mentioned (its own mentions and those of its places and institutions),
+/// when it leads strictly and is mentioned at least twice.
+fn document_country(ments: &[Ment]) -> Option<String> {
+    let mut votes: Vec<(&str, usize)> = Vec::new();
+    for m in ments {
+        let c = if m.kind == Kind::Country {
+            m.id.strip_prefix("country:")
+        } else {
+            m.country.as_deref()
+        };
+        if let Some(c) = c {
+            match votes.iter_mut().find(|(x, _)| *x == c) {
+                Some((_, n)) => *n += 1,
+                None => votes.push((c, 1)),
+            }
+        }
+    }
+    votes.sort_by_key(|x| std::cmp::Reverse(x.1));
+    match votes.as_slice() {
+        [(c, n), rest @ ..] if *n >= 2 && rest.first().is_none_or(|(_, m)| m < n) => {
+            Some(c.to_string())
+        }
+        _ => None,
+    }
 }
 
 /// Whether token `k` lies inside one of the last `look` mentions starting
@@ -3361,6 +3459,54 @@ mod tests {
         for (s, trig, want) in cases {
             let ev = candidate_at(s, None, trig);
             assert_eq!(ev.modality.as_str(), want, "{s}");
+        }
+    }
+
+    /// A state's forces named without their country (`الجيش`, `قوات
+    /// الأمن`) are the document's country's; an adjective or a document
+    /// without a leading country leaves them unnamed.
+    #[test]
+    fn generic_forces_take_the_document_country() {
+        let kb = Kb::builtin().unwrap_or_else(|e| panic!("{e}"));
+        let cases: [(&str, &str, Option<&str>); 4] = [
+            (
+                "القاهرة: شهدت سيناء في مصر هجمات. وقال المتحدث إن الجيش قصف مواقع للمسلحين في العريش.",
+                "ASSAULT",
+                Some("org:egy-armed-forces"),
+            ),
+            (
+                "الرياض: أعلنت السعودية القبض على خلية في القطيف. وقالت الوزارة إن قوات الأمن اعتقلت 12 شخصا في العوامية.",
+                "COERCE",
+                Some("country:SAU"),
+            ),
+            // (Whose army the adjective says: not the document's.)
+            (
+                "القاهرة: قالت مصر إن الجيش الحر قصف مواقع للنظام في إدلب في مصر.",
+                "ASSAULT",
+                None,
+            ),
+            // (No country leads: nothing is guessed.)
+            ("وقال المتحدث إن الجيش قصف مواقع للمسلحين.", "ASSAULT", None),
+        ];
+        for (s, kind, want) in cases {
+            let evs = run(s, None);
+            let ev = evs.iter().find(|e| e.kind == kind);
+            match want {
+                Some(id) => {
+                    assert!(kb.get(id).is_some(), "{id}");
+                    assert!(
+                        ev.is_some_and(|e| e.actor.iter().any(|x| x == id)),
+                        "{s}: {evs:?}"
+                    );
+                }
+                None => assert!(
+                    evs.iter().all(|e| !e
+                        .actor
+                        .iter()
+                        .any(|x| x.starts_with("org:egy") || x == "country:EGY" && e.kind == kind)),
+                    "{s}: {evs:?}"
+                ),
+            }
         }
     }
 

@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use marsad_text::data::{lines, DataError};
+use marsad_text::data::{table, DataError};
 use marsad_text::matchform::match_form;
 
 pub const CUES_TSV: (&str, &str) = (
@@ -80,22 +80,7 @@ impl Cues {
             message,
         };
         let mut out = Cues::default();
-        let mut header = false;
-        for (line, l) in lines(text) {
-            let c: Vec<&str> = l.split('\t').map(str::trim).collect();
-            if !header {
-                if c != ["form", "class"] {
-                    return Err(err(line, "expected the header `form class`".into()));
-                }
-                header = true;
-                continue;
-            }
-            if c.len() != 2 || c[0].is_empty() {
-                return Err(err(
-                    line,
-                    format!("expected 2 tab-separated columns, found {}", c.len()),
-                ));
-            }
+        for (line, c) in table(file, text, &["form", "class"])? {
             let Some(b) = class_bit(c[1]) else {
                 return Err(err(
                     line,
@@ -118,9 +103,6 @@ impl Cues {
                     *out.exact.entry(f).or_default() |= b;
                 }
             }
-        }
-        if !header {
-            return Err(err(1, "empty cue file (no header)".into()));
         }
         Ok(out)
     }
@@ -199,28 +181,7 @@ impl ContextAnaphors {
             message,
         };
         let mut out = ContextAnaphors::default();
-        let mut header = false;
-        for (line, l) in lines(text) {
-            let c: Vec<&str> = l.split('\t').map(str::trim).collect();
-            if !header {
-                if c != ["head", "context", "entity", "type"] {
-                    return Err(err(
-                        line,
-                        "expected the header `head context entity type`".into(),
-                    ));
-                }
-                header = true;
-                continue;
-            }
-            if c.len() != 4 || c.iter().any(|x| x.is_empty()) {
-                return Err(err(
-                    line,
-                    format!(
-                        "expected 4 non-empty tab-separated columns, found {}",
-                        c.len()
-                    ),
-                ));
-            }
+        for (line, c) in table(file, text, &["head", "context", "entity", "type"])? {
             let head = match_form(c[0]);
             if head.contains(' ') || head.starts_with("ال") {
                 return Err(err(
@@ -244,9 +205,6 @@ impl ContextAnaphors {
                 entity: c[2].to_string(),
                 organization,
             });
-        }
-        if !header {
-            return Err(err(1, "empty file (no header)".into()));
         }
         Ok(out)
     }
@@ -317,25 +275,7 @@ impl GenericActors {
             message,
         };
         let mut out = GenericActors::default();
-        let mut header = false;
-        for (line, l) in lines(text) {
-            let c: Vec<&str> = l.split('\t').map(str::trim).collect();
-            if !header {
-                if c != ["head", "next", "entity"] {
-                    return Err(err(line, "expected the header `head next entity`".into()));
-                }
-                header = true;
-                continue;
-            }
-            if c.len() != 3 || c.iter().any(|x| x.is_empty()) {
-                return Err(err(
-                    line,
-                    format!(
-                        "expected 3 non-empty tab-separated columns, found {}",
-                        c.len()
-                    ),
-                ));
-            }
+        for (line, c) in table(file, text, &["head", "next", "entity"])? {
             let head = match_form(c[0]);
             if head.contains(' ') || head.starts_with("ال") {
                 return Err(err(
@@ -371,9 +311,6 @@ impl GenericActors {
                 next,
                 templates,
             });
-        }
-        if !header {
-            return Err(err(1, "empty file (no header)".into()));
         }
         Ok(out)
     }
@@ -442,7 +379,7 @@ mod tests {
     fn errors_name_the_line() {
         let cases = [
             ("form\tclass\nقتل\tnope\n", 2, "unknown class"),
-            ("form\tclass\nقتل\n", 2, "2 tab-separated"),
+            ("form\tclass\nقتل\n", 2, "2 non-empty tab-separated"),
             ("x\ty\n", 1, "header"),
             ("form\tclass\nق*\tmarket\n", 2, "too short"),
             ("# only a comment\n", 1, "empty"),

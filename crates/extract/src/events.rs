@@ -188,6 +188,10 @@ pub struct Pattern {
     pub recipient: RecipientSlot,
     pub test: PatternTest,
     pub line: usize,
+    /// `noun-indef`: only an indefinite trigger word reports the event; with
+    /// the article it names a known thing (`الاتفاق` is the agreement talked
+    /// about, `اتفاق بين` a new one).
+    pub indefinite: bool,
 }
 
 /// All patterns, indexed by the first word of their forms.
@@ -286,15 +290,18 @@ impl Patterns {
             }) {
                 return Err(err(line, format!("trigger word {w:?} is too short")));
             }
+            let indefinite = c[2] == "noun-indef";
             let pos = match c[2] {
                 "verb" => Pos::Verb,
-                "noun" => Pos::Noun,
+                "noun" | "noun-indef" => Pos::Noun,
                 "passive" => Pos::Passive,
                 "participle" => Pos::Participle,
                 o => {
                     return Err(err(
                         line,
-                        format!("pos {o:?}: expected verb, noun, passive or participle"),
+                        format!(
+                            "pos {o:?}: expected verb, noun, noun-indef, passive or participle"
+                        ),
                     ))
                 }
             };
@@ -365,6 +372,7 @@ impl Patterns {
                 recipient,
                 test,
                 line,
+                indefinite,
             });
         }
         if !header {
@@ -494,6 +502,15 @@ struct Ment {
     how: How,
     /// ISO3 of the entity (a country itself, a person's nationality).
     country: Option<String>,
+}
+
+/// Whether a word carries the article, after at most a conjunction or a
+/// preposition (`الاتفاق`, `والاتفاق`, `بالاتفاق`, `للاتفاق`).
+fn definite(t: &Token) -> bool {
+    let n = t.norm();
+    ["ال", "وال", "فال", "بال", "كال", "لل", "ولل", "فلل", "وبال"]
+        .iter()
+        .any(|p| n.starts_with(p))
 }
 
 /// Forms of a token to match triggers against: the match form, without
@@ -1018,6 +1035,10 @@ fn scan(
                     || !matches!(tokens[i - 1].norm(), "،" | ",")
                     || t.norm().starts_with("ال"))
             {
+                continue;
+            }
+            // (An indefinite-only noun with the article: a known thing.)
+            if p.indefinite && definite(t) {
                 continue;
             }
             let n = form.len();

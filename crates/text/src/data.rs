@@ -20,6 +20,52 @@ pub fn lines<'a>(text: &'a str) -> impl Iterator<Item = (usize, &'a str)> + 'a {
         .filter(|(_, l)| !l.is_empty() && !l.starts_with('#'))
 }
 
+/// The rows of a tab-separated data file whose first row is `header`:
+/// each row with its line number and exactly `header.len()` non-empty,
+/// trimmed cells. A wrong header, a short or long row, an empty cell or a
+/// file with no header is an error naming the file and line.
+pub fn table<'a>(
+    file: &str,
+    text: &'a str,
+    header: &[&str],
+) -> Result<Vec<(usize, Vec<&'a str>)>, DataError> {
+    let err = |line: usize, message: String| DataError {
+        file: file.to_string(),
+        line,
+        message,
+    };
+    let mut rows = Vec::new();
+    let mut seen_header = false;
+    for (line, l) in lines(text) {
+        let c: Vec<&str> = l.split('\t').map(str::trim).collect();
+        if !seen_header {
+            if c != header {
+                return Err(err(
+                    line,
+                    format!("expected the header `{}`", header.join(" ")),
+                ));
+            }
+            seen_header = true;
+            continue;
+        }
+        if c.len() != header.len() || c.iter().any(|x| x.is_empty()) {
+            return Err(err(
+                line,
+                format!(
+                    "expected {} non-empty tab-separated columns, found {}",
+                    header.len(),
+                    c.iter().filter(|x| !x.is_empty()).count()
+                ),
+            ));
+        }
+        rows.push((line, c));
+    }
+    if !seen_header {
+        return Err(err(1, "empty file (no header)".into()));
+    }
+    Ok(rows)
+}
+
 /// A word list: one entry per line. Entries are returned in match form.
 pub fn word_list(file: &str, text: &str) -> Result<Vec<String>, DataError> {
     let mut out = Vec::new();
@@ -64,3 +110,30 @@ pub const GLUE_WORDS_TSV: (&str, &str) = (
     "data/text/glue-words.tsv",
     include_str!("../../../data/text/glue-words.tsv"),
 );
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_rows_and_errors_name_the_line() {
+        let ok = "# comment\na\tb\n\nx\t y \n";
+        assert_eq!(
+            table("t.tsv", ok, &["a", "b"]).unwrap(),
+            vec![(4, vec!["x", "y"])]
+        );
+        let cases = [
+            ("", 1, "empty file"),
+            ("# only\n", 1, "empty file"),
+            ("a\tc\nx\ty\n", 1, "header `a b`"),
+            ("a\tb\nx\n", 2, "2 non-empty"),
+            ("a\tb\nx\ty\tz\n", 2, "2 non-empty"),
+            ("a\tb\nx\t \n", 2, "2 non-empty"),
+        ];
+        for (text, line, msg) in cases {
+            let e = table("t.tsv", text, &["a", "b"]).unwrap_err();
+            assert_eq!((e.file.as_str(), e.line), ("t.tsv", line), "{text:?}");
+            assert!(e.message.contains(msg), "{text:?}: {}", e.message);
+        }
+    }
+}

@@ -504,6 +504,15 @@ struct Ment {
     country: Option<String>,
 }
 
+/// Whether an entity is a news organisation (sector MED in the knowledge
+/// base).
+fn is_media(id: &str) -> bool {
+    marsad_kb::Kb::builtin().is_ok_and(|kb| {
+        kb.get(id)
+            .is_some_and(|e| kb.entry(e).sectors.iter().any(|s| s == "MED"))
+    })
+}
+
 /// Whether a word carries the article, after at most a conjunction or a
 /// preposition (`الاتفاق`, `والاتفاق`, `بالاتفاق`, `للاتفاق`).
 fn definite(t: &Token) -> bool {
@@ -1748,6 +1757,11 @@ fn build(
             }
         }
     }
+    // A news organisation reports an attack, an arrest or aid; it does not
+    // carry them out (`ذكرت وكالة الأناضول أن مقاتلات تركية قصفت`).
+    if matches!(quad(&p.kind), Some(2 | 4)) {
+        actor_idx.retain(|&k| !is_media(&ments[k].id));
+    }
     let mut actor = ids(ments, &actor_idx);
     if actor.is_empty() {
         // Zero subject only for a clause-initial verb (`وأضاف`, `. وقصفت`).
@@ -2647,10 +2661,27 @@ fn unnamed_actor(
             {
                 return Some(extend(k));
             }
+            // Before a noun only when it is no cause phrase (`بمقتل خمسة
+            // مسلحين في غارات`: the gunmen are the victims) and the words
+            // are not counted.
+            let cause = p.pos == Pos::Noun
+                && (tokens[a].has(SegKind::Prep)
+                    || (a > 0
+                        && matches!(
+                            tokens[a - 1].norm(),
+                            "في" | "جراء" | "اثر" | "خلال" | "بسبب" | "اثناء"
+                        )));
+            if cause {
+                return None;
+            }
             let lo = a.saturating_sub(3);
             (lo..a)
                 .rev()
-                .find(|&k| is_unnamed(k) && !crosses(stops, k, a))
+                .find(|&k| {
+                    is_unnamed(k)
+                        && !crosses(stops, k, a)
+                        && !(p.pos == Pos::Noun && (k.saturating_sub(2)..k).any(is_count))
+                })
                 .map(|k| {
                     let mut s = k;
                     while s > lo && is_unnamed(s - 1) {
@@ -3363,6 +3394,19 @@ mod tests {
         assert!(
             evs.iter()
                 .all(|e| e.kind != "ASSAULT" || !e.actor.contains(&"group:houthis".to_string())),
+            "{evs:?}"
+        );
+        // A news agency reports a killing, it does not kill; the victims in
+        // a cause phrase (`بمقتل خمسة مسلحين في غارات`) did not strike.
+        let mut evs = candidates_of(
+            "وأفادت وكالة الأناضول بمقتل خمسة مسلحين في غارات جوية على مواقع التنظيم.",
+        );
+        evs.extend(candidates_of(
+            "نقلت وكالة الأناضول عن الجيش التركي مقتل 30 مسلحا. ولا تشير الوكالة إلى الغارات التي استهدفت تنظيم داعش.",
+        ));
+        assert!(
+            evs.iter().all(|e| e.kind != "ASSAULT"
+                || (!e.actor.contains(&"org:anadolu".to_string()) && e.actor_text.is_none())),
             "{evs:?}"
         );
         // Nobody in `في وسط مالي` attacked.

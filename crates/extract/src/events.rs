@@ -1549,7 +1549,23 @@ fn build(
                         && (n.ends_with("يه") || n.ends_with('ي'))
                 });
                 // (Or a force and its nisba: `قصف القوات الأوكرانية`.)
+                // (Or an attack noun, one indefinite adjective and its doer
+                // with `لـ`: `غارات مكثفة للتحالف`.)
+                let li_after_adjective = gap == 1
+                    && p.kind == "ASSAULT"
+                    && matches!(&p.recipient, RecipientSlot::Prep(x) if x != "ل")
+                    && {
+                        let n = tokens[b].norm();
+                        tokens[b].kind == TokenKind::Arabic
+                            && !n.starts_with("ال")
+                            && (n.ends_with('ه') || n.ends_with("يه"))
+                            && cue_bits(&tokens[b], text) == 0
+                    }
+                    && ments[k].start > tokens[ments[k].a].start
+                    && tokens[ments[k].a].norm().starts_with('ل')
+                    && ments[k].how != How::Nisba;
                 let adjacent = gap == 0
+                    || li_after_adjective
                     || (gap <= 2 && adjectives && ments[k].how == How::Nisba)
                     || (gap == 1 && force_nisba(&ments[k]));
                 // `لـX` right after the noun is the recipient, not the genitive
@@ -3202,7 +3218,14 @@ mod tests {
     /// place phrase is no subject.
     #[test]
     fn argument_table() {
-        let cases: [(&str, &str, &[&str], &[&str]); 31] = [
+        let cases: [(&str, &str, &[&str], &[&str]); 32] = [
+            // An attack noun, an indefinite adjective, its doer with `لـ`.
+            (
+                "غارات مكثفة للتحالف على مواقع الحوثيين في صعدة.",
+                "ASSAULT",
+                &["org:arab-coalition-yemen"],
+                &["group:houthis"],
+            ),
             // What the subject underwent: it is the recipient.
             (
                 "وتعرض الحوثيون للقصف خلال مئات الغارات الجوية.",

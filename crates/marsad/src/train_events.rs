@@ -527,6 +527,28 @@ fn out_of_fold(
     out
 }
 
+/// Out-of-fold runs with different fold assignments that thresholds pool
+/// (one run let a small feature change swing a type's threshold by 0.2).
+pub const THRESHOLD_RUNS: u64 = 3;
+
+fn pooled_out_of_fold(
+    sentences: &[Sentence],
+    analysed: &[Analysed],
+    which: &[usize],
+    k: usize,
+    opts: &TrainOptions,
+) -> Vec<HashMap<usize, Vec<f32>>> {
+    (0..THRESHOLD_RUNS)
+        .map(|r| {
+            let o = TrainOptions {
+                seed: opts.seed.wrapping_add(1000 + r),
+                ..*opts
+            };
+            out_of_fold(sentences, analysed, which, k, &o)
+        })
+        .collect()
+}
+
 /// Thresholds per type from out-of-fold probabilities: per type, the
 /// threshold that maximises sentence-level F1 (a sentence reports the type
 /// when its most probable candidate of that type passes), over the
@@ -535,37 +557,39 @@ fn out_of_fold(
 fn thresholds(
     sentences: &[Sentence],
     analysed: &[Analysed],
-    probs: &HashMap<usize, Vec<f32>>,
+    runs: &[HashMap<usize, Vec<f32>>],
     beta: f32,
 ) -> [f32; 16] {
     let mut scored: Vec<Vec<(f32, bool)>> = vec![Vec::new(); 16];
     let mut news: Vec<Vec<(f32, bool)>> = vec![Vec::new(); 16];
-    let mut keys: Vec<&usize> = probs.keys().collect();
-    keys.sort();
-    for &i in keys {
-        if matches!(
-            sentences[i].gold,
-            Gold::Gsr {
-                ambiguous: true,
-                ..
-            }
-        ) {
-            continue;
-        }
-        for kind in 0..16 {
-            let Some(y) = label(&sentences[i].gold, kind) else {
+    for probs in runs {
+        let mut keys: Vec<&usize> = probs.keys().collect();
+        keys.sort();
+        for &i in keys {
+            if matches!(
+                sentences[i].gold,
+                Gold::Gsr {
+                    ambiguous: true,
+                    ..
+                }
+            ) {
                 continue;
-            };
-            let best = analysed[i]
-                .candidates
-                .iter()
-                .zip(&probs[&i])
-                .filter(|(c, _)| type_index(&c.event.kind) == Some(kind))
-                .map(|(_, &p)| p)
-                .fold(0f32, f32::max);
-            scored[kind].push((best, y));
-            if matches!(sentences[i].gold, Gold::Gsr { .. }) {
-                news[kind].push((best, y));
+            }
+            for kind in 0..16 {
+                let Some(y) = label(&sentences[i].gold, kind) else {
+                    continue;
+                };
+                let best = analysed[i]
+                    .candidates
+                    .iter()
+                    .zip(&probs[&i])
+                    .filter(|(c, _)| type_index(&c.event.kind) == Some(kind))
+                    .map(|(_, &p)| p)
+                    .fold(0f32, f32::max);
+                scored[kind].push((best, y));
+                if matches!(sentences[i].gold, Gold::Gsr { .. }) {
+                    news[kind].push((best, y));
+                }
             }
         }
     }
@@ -662,7 +686,7 @@ pub fn cross_validate(
         let (test, train_idx): (Vec<usize>, Vec<usize>) = all
             .iter()
             .partition(|&&i| fold_of(&sentences[i].group, k, opts.seed) == f);
-        let inner = out_of_fold(sentences, analysed, &train_idx, 3, opts);
+        let inner = pooled_out_of_fold(sentences, analysed, &train_idx, 3, opts);
         let mut m = train(
             &examples_of(sentences, analysed, &train_idx, opts.bits),
             opts,
@@ -766,7 +790,7 @@ pub fn train_final(
     opts: &TrainOptions,
 ) -> EventModel {
     let all: Vec<usize> = (0..sentences.len()).collect();
-    let oof = out_of_fold(sentences, analysed, &all, k, opts);
+    let oof = pooled_out_of_fold(sentences, analysed, &all, k, opts);
     let mut m = train(&examples_of(sentences, analysed, &all, opts.bits), opts);
     m.thresholds = thresholds(sentences, analysed, &oof, opts.beta);
     m.news_types = news_types(sentences);

@@ -519,6 +519,18 @@ fn builtin_tagger() -> Result<&'static Tagger> {
 }
 
 /// Read a UTF-8 text file; problems are the user's (exit code 2).
+/// A UTF-8 text file, or standard input for `-`.
+fn read_text_or_stdin(path: &str) -> Result<String> {
+    if path == "-" {
+        let mut s = String::new();
+        io::Read::read_to_string(&mut io::stdin(), &mut s)
+            .map_err(|e| user(format!("<stdin>: {e}")))?;
+        Ok(s)
+    } else {
+        read_text_file(path)
+    }
+}
+
 fn read_text_file(path: &str) -> Result<String> {
     let b = std::fs::read(path).map_err(|e| user(format!("{path}: {e}")))?;
     String::from_utf8(b).map_err(|e| {
@@ -1169,14 +1181,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Ner { conll, no_tagger } => {
-            let text = if conll == "-" {
-                let mut s = String::new();
-                io::Read::read_to_string(&mut io::stdin(), &mut s)
-                    .map_err(|e| user(format!("<stdin>: {e}")))?;
-                s
-            } else {
-                read_text_file(&conll)?
-            };
+            let text = read_text_or_stdin(&conll)?;
             let name = if conll == "-" {
                 "<stdin>"
             } else {
@@ -1199,14 +1204,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Explain { input } => {
-            let text = if input == "-" {
-                let mut s = String::new();
-                io::Read::read_to_string(&mut io::stdin(), &mut s)
-                    .map_err(|e| user(format!("<stdin>: {e}")))?;
-                s
-            } else {
-                read_text_file(&input)?
-            };
+            let text = read_text_or_stdin(&input)?;
             let rec = recognizer(true)?;
             let model = marsad_extract::model::EventModel::builtin()
                 .map_err(|e| anyhow::anyhow!(e.to_string()))?;

@@ -47,6 +47,11 @@ pub enum Gold {
     /// ids, recipient ids). Used for the argument ranker only (the gold does
     /// not say which sentence reports which event).
     News { events: Vec<NewsEvent> },
+    /// One sentence of such an article, for the detector: the types of the
+    /// gold events whose evidence lies in it (any modality). Unlike the
+    /// written sentences, which are about half positives, these carry the
+    /// proportion of events among candidates that news has.
+    Article { kinds: Vec<usize> },
 }
 
 /// An event of a training article.
@@ -440,6 +445,45 @@ fn analyse_plain(rec: &Recognizer, sentences: &[Sentence]) -> Vec<Analysed> {
         .collect()
 }
 
+/// Whether the evidence words `ev` lie in a sentence of words `sw` (most
+/// of them do).
+fn evidence_in(ev: &[String], sw: &HashSet<String>) -> bool {
+    let hit = ev.iter().filter(|w| sw.contains(*w)).count();
+    !ev.is_empty() && hit * 10 >= ev.len() * 6
+}
+
+/// The sentences of a training article (split as the pipeline splits
+/// them), each labelled with the types of the `events` whose evidence lies
+/// in it; grouped by the article for cross-validation.
+pub fn article_sentences(doc: &str, text: &str, events: &[NewsEvent]) -> Vec<Sentence> {
+    let p = process(text, &Options::default(), None);
+    let clean = p.text.text();
+    p.sentences
+        .iter()
+        .enumerate()
+        .filter_map(|(k, r)| {
+            let st = clean.get(r.clone())?.trim();
+            if st.is_empty() {
+                return None;
+            }
+            let sw: HashSet<String> = st.split_whitespace().map(match_form).collect();
+            let mut kinds: Vec<usize> = events
+                .iter()
+                .filter(|e| e.evidence.as_deref().is_some_and(|ev| evidence_in(ev, &sw)))
+                .map(|e| e.kind)
+                .collect();
+            kinds.sort_unstable();
+            kinds.dedup();
+            Some(Sentence {
+                group: format!("news:{doc}"),
+                id: format!("news:{doc}:{k}"),
+                text: st.to_string(),
+                gold: Gold::Article { kinds },
+            })
+        })
+        .collect()
+}
+
 /// Whether a candidate of type `kind` is positive for the sentence's gold
 /// (`None`: the sentence says nothing about that type).
 fn label(gold: &Gold, kind: usize) -> Option<bool> {
@@ -447,6 +491,7 @@ fn label(gold: &Gold, kind: usize) -> Option<bool> {
         Gold::Gsr { kind: k, yes, .. } => (*k == kind).then_some(*yes),
         Gold::Written { events } => Some(events.iter().any(|e| e.kind == kind)),
         Gold::News { .. } => None,
+        Gold::Article { kinds } => Some(kinds.contains(&kind)),
     }
 }
 
@@ -558,7 +603,7 @@ fn thresholds(
     sentences: &[Sentence],
     analysed: &[Analysed],
     runs: &[HashMap<usize, Vec<f32>>],
-    beta: f32,
+    opts: &TrainOptions,
 ) -> [f32; 16] {
     let mut scored: Vec<Vec<(f32, bool)>> = vec![Vec::new(); 16];
     let mut news: Vec<Vec<(f32, bool)>> = vec![Vec::new(); 16];
@@ -596,10 +641,10 @@ fn thresholds(
     let mut t = [0.5f32; 16];
     for k in 0..16 {
         // News (GSR) sentences decide when there are enough of them.
-        let s = if news[k].iter().filter(|x| x.1).count() >= 20 {
-            &news[k]
+        let (s, beta) = if news[k].iter().filter(|x| x.1).count() >= 20 {
+            (&news[k], opts.beta)
         } else {
-            &scored[k]
+            (&scored[k], opts.written_beta)
         };
         if s.iter().filter(|x| x.1).count() >= 20 {
             t[k] = best_threshold(s, beta);
@@ -652,6 +697,8 @@ pub struct CvReport {
     pub gsr: BTreeMap<String, (Prf, Prf, Prf)>,
     /// Written sentences, sentence-level detection per type: (model, rules).
     pub written: BTreeMap<String, (Prf, Prf)>,
+    /// Sentences of the team-written training articles, the same way.
+    pub articles: BTreeMap<String, (Prf, Prf)>,
     /// GSR attribution over detected `yes` sentences with span records:
     /// (with an actor, actor right, with a recipient, recipient right, scored).
     pub attribution: BTreeMap<String, [usize; 5]>,
@@ -691,7 +738,7 @@ pub fn cross_validate(
             &examples_of(sentences, analysed, &train_idx, opts.bits),
             opts,
         );
-        m.thresholds = thresholds(sentences, analysed, &inner, opts.beta);
+        m.thresholds = thresholds(sentences, analysed, &inner, opts);
         eprintln!("fold {}/{k}: {} test sentences", f + 1, test.len());
         for i in test {
             let s = &sentences[i];
@@ -764,10 +811,15 @@ pub fn cross_validate(
                     }
                 }
                 Gold::News { .. } => {}
-                Gold::Written { events } => {
+                Gold::Written { .. } | Gold::Article { .. } => {
+                    let table = if matches!(s.gold, Gold::Article { .. }) {
+                        &mut rep.articles
+                    } else {
+                        &mut rep.written
+                    };
                     for (kind, (name, _)) in TYPES.iter().enumerate() {
-                        let gold = events.iter().any(|e| e.kind == kind);
-                        let e = rep.written.entry(name.to_string()).or_default();
+                        let gold = label(&s.gold, kind) == Some(true);
+                        let e = table.entry(name.to_string()).or_default();
                         e.0.add(has(kind, &|ci| decided[ci]), gold);
                         e.1.add(
                             has(kind, &|ci| !a.candidates[ci].event.actor.is_empty()),
@@ -792,7 +844,7 @@ pub fn train_final(
     let all: Vec<usize> = (0..sentences.len()).collect();
     let oof = pooled_out_of_fold(sentences, analysed, &all, k, opts);
     let mut m = train(&examples_of(sentences, analysed, &all, opts.bits), opts);
-    m.thresholds = thresholds(sentences, analysed, &oof, opts.beta);
+    m.thresholds = thresholds(sentences, analysed, &oof, opts);
     m.news_types = news_types(sentences);
     m
 }
@@ -831,6 +883,11 @@ impl CvReport {
         }
         for (k, (m, r)) in o.written {
             let e = self.written.entry(k).or_default();
+            add(&mut e.0, &m);
+            add(&mut e.1, &r);
+        }
+        for (k, (m, r)) in o.articles {
+            let e = self.articles.entry(k).or_default();
             add(&mut e.0, &m);
             add(&mut e.1, &r);
         }
@@ -901,40 +958,48 @@ pub fn render(rep: &CvReport, k: usize, repeats: usize) -> String {
             ratio(a[3], a[2])
         );
     }
-    let _ = writeln!(
-        s,
-        "\nTeam-written sentences (data/extract/event-sentences), sentence detection per type:"
-    );
-    let _ = writeln!(
-        s,
-        "  {:<10} {:>6} {:>22} {:>22}",
-        "type", "gold", "model P/R/F1", "rules alone P/R/F1"
-    );
-    let (mut mt, mut rt) = (Prf::default(), Prf::default());
-    for (t, (m, r)) in &rep.written {
+    for (title, table) in [
+        ("Team-written sentences (data/extract/event-sentences)", &rep.written),
+        (
+            "Sentences of the team-written training articles (data/extract/event-docs; as many events as news has)",
+            &rep.articles,
+        ),
+    ] {
+        if table.is_empty() {
+            continue;
+        }
+        let _ = writeln!(s, "\n{title}, sentence detection per type:");
         let _ = writeln!(
             s,
             "  {:<10} {:>6} {:>22} {:>22}",
-            t,
-            m.tp + m.fn_,
-            cell(m),
-            cell(r)
+            "type", "gold", "model P/R/F1", "rules alone P/R/F1"
         );
-        mt.tp += m.tp;
-        mt.fp += m.fp;
-        mt.fn_ += m.fn_;
-        rt.tp += r.tp;
-        rt.fp += r.fp;
-        rt.fn_ += r.fn_;
+        let (mut mt, mut rt) = (Prf::default(), Prf::default());
+        for (t, (m, r)) in table {
+            let _ = writeln!(
+                s,
+                "  {:<10} {:>6} {:>22} {:>22}",
+                t,
+                m.tp + m.fn_,
+                cell(m),
+                cell(r)
+            );
+            mt.tp += m.tp;
+            mt.fp += m.fp;
+            mt.fn_ += m.fn_;
+            rt.tp += r.tp;
+            rt.fp += r.fp;
+            rt.fn_ += r.fn_;
+        }
+        let _ = writeln!(
+            s,
+            "  {:<10} {:>6} {:>22} {:>22}",
+            "micro",
+            mt.tp + mt.fn_,
+            cell(&mt),
+            cell(&rt)
+        );
     }
-    let _ = writeln!(
-        s,
-        "  {:<10} {:>6} {:>22} {:>22}",
-        "micro",
-        mt.tp + mt.fn_,
-        cell(&mt),
-        cell(&rt)
-    );
     s
 }
 
@@ -984,15 +1049,12 @@ fn gold_args(
                 ArgGold::Words(g.targets.clone()),
             )
         }),
-        Gold::Gsr { .. } => None,
+        Gold::Gsr { .. } | Gold::Article { .. } => None,
         Gold::News { events } => {
             // With evidence: only the events reported in the candidate's
             // sentence (most of the evidence's words are the sentence's).
             let here = |e: &NewsEvent| match (&e.evidence, sentence_words) {
-                (Some(ev), Some(sw)) if !ev.is_empty() => {
-                    let hit = ev.iter().filter(|w| sw.contains(*w)).count();
-                    hit * 10 >= ev.len() * 6
-                }
+                (Some(ev), Some(sw)) if !ev.is_empty() => evidence_in(ev, sw),
                 _ => true,
             };
             let of: Vec<_> = events
@@ -1220,6 +1282,47 @@ mod tests {
         assert!(read_gsr_csv("g.csv", bad)
             .unwrap_err()
             .contains("unknown label"));
+    }
+
+    #[test]
+    fn article_sentences_take_the_types_of_their_evidence() {
+        let ev = |s: &str| Some(s.split_whitespace().map(match_form).collect());
+        let text = "قصفت طائرات التحالف مواقع الحوثيين في صعدة.\nوارتفعت أسعار النفط في الأسواق العالمية.\nوطالبت الأمم المتحدة بوقف القتال فورا.";
+        let events = vec![
+            NewsEvent {
+                kind: type_index("ASSAULT").unwrap(),
+                actor: vec![],
+                recipient: vec![],
+                evidence: ev("قصفت طائرات التحالف مواقع الحوثيين في صعدة"),
+            },
+            NewsEvent {
+                kind: type_index("REQUEST").unwrap(),
+                actor: vec![],
+                recipient: vec![],
+                evidence: ev("وطالبت الأمم المتحدة بوقف القتال"),
+            },
+            // Evidence found nowhere labels no sentence.
+            NewsEvent {
+                kind: type_index("AID").unwrap(),
+                actor: vec![],
+                recipient: vec![],
+                evidence: ev("أرسلت السعودية مساعدات إلى اليمن"),
+            },
+        ];
+        let s = article_sentences("a99", text, &events);
+        let kinds: Vec<Vec<&str>> = s
+            .iter()
+            .map(|x| match &x.gold {
+                Gold::Article { kinds } => kinds.iter().map(|&k| TYPES[k].0).collect(),
+                g => panic!("{g:?}"),
+            })
+            .collect();
+        assert_eq!(kinds, vec![vec!["ASSAULT"], vec![], vec!["REQUEST"]]);
+        assert!(s.iter().all(|x| x.group == "news:a99"));
+        assert_eq!(
+            label(&s[1].gold, type_index("ASSAULT").unwrap()),
+            Some(false)
+        );
     }
 
     #[test]

@@ -15,7 +15,7 @@ pub const CUES_TSV: (&str, &str) = (
 );
 
 /// Cue classes, in bit order.
-pub const CLASSES: [&str; 27] = [
+pub const CLASSES: [&str; 28] = [
     "market",
     "sports",
     "culture",
@@ -39,6 +39,7 @@ pub const CLASSES: [&str; 27] = [
     "condition",
     "future",
     "possible",
+    "effort",
     "unnamed",
     "number",
     "anaphor",

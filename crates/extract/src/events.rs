@@ -2774,6 +2774,29 @@ fn future_verb(t: &Token) -> bool {
 /// cues of five letters or more) within ten. A demand, a refusal or an allegation is
 /// not the act's own modality when the candidate is that act (a REQUEST, a
 /// REJECT, an ACCUSE).
+/// Conjunctions (match forms) of a condition that may follow the main clause (the
+/// `condition` cue class also holds threat verbs, which govern what follows
+/// them only).
+const CONDITION_WORDS: [&str; 5] = ["اذا", "لو", "حال", "شريطه", "بشرط"];
+
+/// Whether the trigger at `a` is a governed complement: with the
+/// preposition `ب` or `ل` attached, or right after `إلى` (a quotation mark
+/// between them may stand).
+fn governed_complement(tokens: &[Token], a: usize) -> bool {
+    let t = &tokens[a];
+    let sent = t.sentence;
+    let prep = t.has(SegKind::Prep);
+    let before = |k: usize| {
+        a.checked_sub(k)
+            .map(|i| &tokens[i])
+            .filter(|x| x.sentence == sent)
+    };
+    let is_ila = |x: Option<&Token>| x.is_some_and(|x| x.norm() == "الي");
+    let quote = before(1)
+        .is_some_and(|x| x.kind == TokenKind::Punct && matches!(x.norm(), "«" | "\"" | "“"));
+    prep || is_ila(before(1)) || (quote && is_ila(before(2)))
+}
+
 fn modality_of(p: &Pattern, a: usize, text: &str, tokens: &[Token], stops: &[u32]) -> Modality {
     let sent = tokens[a].sentence;
     let bit = crate::cues::bit;
@@ -2792,7 +2815,11 @@ fn modality_of(p: &Pattern, a: usize, text: &str, tokens: &[Token], stops: &[u32
     };
     // (Intentions reach further: `تعتزم كوريا الجنوبية واليابان والصين
     // عقد جولة جديدة من المباحثات`.)
-    let lo = a.saturating_sub(10);
+    // A complement governed by what precedes it (`طالب ... بالإفراج`,
+    // `دعا ... إلى «دعم`, `بدأت العمل لإلقاء القبض`): a demand or an
+    // effort reaches it from further away.
+    let complement = governed_complement(tokens, a);
+    let lo = a.saturating_sub(if complement { 12 } else { 10 });
     for k in (lo..a).rev() {
         let t = &tokens[k];
         if t.sentence != sent || crosses(stops, k, a) {
@@ -2800,6 +2827,12 @@ fn modality_of(p: &Pattern, a: usize, text: &str, tokens: &[Token], stops: &[u32
         }
         let dist = a - k;
         let c = cue_bits(t, text);
+        // An effort or a start (`بدأت العمل`, `تسعى`) before a purpose
+        // complement: the act is planned, not done.
+        if complement && dist <= 4 && c & bit("effort") != 0 && rank(Modality::Future) > best_rank {
+            best_rank = rank(Modality::Future);
+            found = Modality::Future;
+        }
         // A verb in the future before the trigger governs it: `سيتطرقان
         // إلى بحث`, `سيجري ترحيل`.
         if c == 0 && dist <= 3 && future_verb(t) && rank(Modality::Future) > best_rank {
@@ -2809,7 +2842,7 @@ fn modality_of(p: &Pattern, a: usize, text: &str, tokens: &[Token], stops: &[u32
         if c == 0 {
             continue;
         }
-        let m = if dist > 8 && c & bit("future") == 0 {
+        let m = if dist > 8 && c & bit("future") == 0 && !(complement && c & bit("demand") != 0) {
             continue;
         } else if c & bit("negation") != 0 && dist <= 3 {
             Modality::Negated
@@ -2817,7 +2850,7 @@ fn modality_of(p: &Pattern, a: usize, text: &str, tokens: &[Token], stops: &[u32
             Modality::Refused
         } else if c & bit("allegation") != 0 && !matches!(p.kind.as_str(), "ACCUSE" | "REJECT") {
             Modality::Expected
-        } else if c & bit("demand") != 0 && p.kind != "REQUEST" && dist <= 6 {
+        } else if c & bit("demand") != 0 && p.kind != "REQUEST" && (dist <= 6 || complement) {
             Modality::Demanded
         } else if c & bit("expectation") != 0 {
             Modality::Expected
@@ -2838,6 +2871,23 @@ fn modality_of(p: &Pattern, a: usize, text: &str, tokens: &[Token], stops: &[u32
     if found == Modality::Asserted && tokens[a].has(SegKind::Future) {
         found = Modality::Future;
     }
+    // A condition after it in its clause: `ويسمح القرار بإعادة فرض
+    // العقوبات إذا انتهكت إيران الاتفاق`.
+    if rank(Modality::Conditional) > best_rank {
+        let hi = (a + 12).min(tokens.len());
+        for k in a + 1..hi {
+            let t = &tokens[k];
+            if t.sentence != sent || crosses(stops, a, k) {
+                break;
+            }
+            if cue_bits(t, text) & bit("condition") != 0 && CONDITION_WORDS.contains(&t.norm()) {
+                found = Modality::Conditional;
+                best_rank = rank(Modality::Conditional);
+                break;
+            }
+        }
+    }
+    let _ = best_rank;
     // After a noun: `اللقاء المرتقب`, `زيارته المقبلة` and its predicate in
     // the future (`محادثاته في بكين ستشمل`) make it `future`; `غير وارد`
     // (out of the question) negates it.
@@ -3715,6 +3765,64 @@ mod tests {
         for (s, want) in cases {
             let evs = run(s, Some("2015-11-24"));
             assert!(evs.iter().any(|e| e.modality == want), "{s}: {evs:?}");
+        }
+    }
+
+    #[test]
+    fn modality_of_governed_complements_and_trailing_conditions() {
+        let cases = [
+            // A demand reaches its `ب` complement across a long subject.
+            (
+                "طالبت منظمة العفو الدولية في بيان أصدرته اليوم السلطات المصرية بالإفراج عن الصحفيين المعتقلين.",
+                "RETREAT",
+                "بالإفراج",
+                Modality::Demanded,
+            ),
+            // ... and its `إلى` complement behind a quotation mark.
+            (
+                "ودعا المجلس الأوروبي في ختام اجتماعه وزيرة الخارجية إلى «دعم الحكومة الليبية».",
+                "SUPPORT",
+                "دعم",
+                Modality::Demanded,
+            ),
+            // A condition after the act.
+            (
+                "ويمكن للمجلس فرض عقوبات على كوريا الشمالية إذا أجرت تجربة نووية أخرى.",
+                "SANCTION",
+                "فرض عقوبات",
+                Modality::Conditional,
+            ),
+            (
+                "وتعيد الأمم المتحدة فرض العقوبات على إيران إذا انتهكت الاتفاق.",
+                "SANCTION",
+                "فرض العقوبات",
+                Modality::Conditional,
+            ),
+            // What a law allows is not done.
+            (
+                "ويتيح القانون للحكومة حظر المظاهرات في العاصمة.",
+                "COERCE",
+                "حظر",
+                Modality::Possible,
+            ),
+            // An effort towards a purpose complement is planned.
+            (
+                "وبدأت الشرطة العمل لاعتقال منفذي الهجوم على السفارة.",
+                "COERCE",
+                "لاعتقال",
+                Modality::Future,
+            ),
+            // A plain `ب` complement without a demand stays asserted.
+            (
+                "وقامت الشرطة التركية باعتقال عشرين مشتبها به في إسطنبول.",
+                "COERCE",
+                "باعتقال",
+                Modality::Asserted,
+            ),
+        ];
+        for (s, kind, trig, want) in cases {
+            let e = candidate_at(s, Some(kind), trig);
+            assert_eq!(e.modality, want, "{s}");
         }
     }
 

@@ -2875,8 +2875,7 @@ fn modality_of(p: &Pattern, a: usize, text: &str, tokens: &[Token], stops: &[u32
     // العقوبات إذا انتهكت إيران الاتفاق`.
     if rank(Modality::Conditional) > best_rank {
         let hi = (a + 12).min(tokens.len());
-        for k in a + 1..hi {
-            let t = &tokens[k];
+        for (k, t) in tokens.iter().enumerate().take(hi).skip(a + 1) {
             if t.sentence != sent || crosses(stops, a, k) {
                 break;
             }

@@ -256,6 +256,9 @@ pub struct GenericActor {
 #[derive(Debug, Default)]
 pub struct GenericActors {
     pub rows: Vec<GenericActor>,
+    /// Heads of the rows that need a following word (`قوات` of `قوات
+    /// الأمن`), sorted.
+    construct: Vec<String>,
 }
 
 impl GenericActors {
@@ -313,7 +316,22 @@ impl GenericActors {
                 templates,
             });
         }
+        out.construct = out
+            .rows
+            .iter()
+            .filter(|r| r.next.is_some())
+            .map(|r| r.head.clone())
+            .collect();
+        out.construct.sort();
+        out.construct.dedup();
         Ok(out)
+    }
+
+    /// Whether `head` starts a row that needs a following word.
+    pub fn is_construct_head(&self, head: &str) -> bool {
+        self.construct
+            .binary_search_by(|h| h.as_str().cmp(head))
+            .is_ok()
     }
 
     /// Whether `head` starts a row.

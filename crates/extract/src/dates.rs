@@ -640,6 +640,11 @@ impl<'a> Cx<'a> {
             }
         };
         add(t.first.get(norm), 0, &mut out);
+        // Every prefix begins with one of these letters: most words skip
+        // the prefix loops.
+        if !norm.starts_with(['و', 'ف', 'ب', 'ل', 'ك']) {
+            return out;
+        }
         for p in PREFIXES {
             if let Some(rest) = norm.strip_prefix(p) {
                 if rest.chars().count() >= 2 {

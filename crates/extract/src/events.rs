@@ -633,12 +633,7 @@ fn anaphors(text: &str, tokens: &[Token], ments: &[Ment], stops: &[u32]) -> Vec<
             ["", "و", "ف", "ب", "ل", "وب", "ول"]
                 .iter()
                 .filter_map(|p| n.strip_prefix(p))
-                .find(|h| {
-                    generic
-                        .rows
-                        .iter()
-                        .any(|r| r.head == *h && r.next.is_some())
-                })
+                .find(|h| generic.is_construct_head(h))
         };
         let Some(head) = definite.or_else(construct) else {
             continue;

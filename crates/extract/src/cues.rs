@@ -15,7 +15,7 @@ pub const CUES_TSV: (&str, &str) = (
 );
 
 /// Cue classes, in bit order.
-pub const CLASSES: [&str; 28] = [
+pub const CLASSES: [&str; 29] = [
     "market",
     "sports",
     "culture",
@@ -44,6 +44,7 @@ pub const CLASSES: [&str; 28] = [
     "number",
     "anaphor",
     "force",
+    "plain",
 ];
 
 /// Bit of a class name.

@@ -767,12 +767,13 @@ fn anaphors(text: &str, tokens: &[Token], ments: &[Ment], stops: &[u32]) -> Vec<
         } else if context.has(head) {
             // No antecedent: the document decides (`التحالف` in an article
             // about Yemen), unless an adjective names another one
-            // (`التحالف الوطني`).
+            // (`التحالف الوطني`; a plain one such as `العسكري` does not).
             let adjective = tokens.get(k + 1).is_some_and(|x| {
                 let n = x.norm();
                 x.sentence == t.sentence
                     && n.starts_with("ال")
                     && (n.ends_with('ي') || n.ends_with("يه"))
+                    && cue_bits(x, text) & crate::cues::bit("plain") == 0
             });
             // (Resolved once per head and document: the votes count every
             // mention, so a document full of the noun stays linear.)
@@ -1008,6 +1009,8 @@ fn scan(
     let mut last_subject: (Vec<String>, Option<usize>) = (Vec::new(), None);
     // The rules' actor of the current event when the ranker changed it.
     let mut rules_actor: Option<Vec<String>> = None;
+    // The last event coded from a noun trigger (index into `out`).
+    let mut last_noun: Option<usize> = None;
     let mut i = 0;
     while i < tokens.len() {
         let t = &tokens[i];
@@ -1081,6 +1084,37 @@ fn scan(
             &stops,
         ) {
             let mut ev = ev;
+            // A verb right after a noun trigger of its type is the noun's
+            // relative clause (`غارات جوية استهدفت مواقع للحوثيين`, `هجوم
+            // استهدف`, `الغارات التي استهدفت`): its object is the noun's
+            // target, and it is no event of its own.
+            if p.pos == Pos::Verb && !matches!(mode, Mode::Collect(_)) {
+                let relative = last_noun.filter(|&j| {
+                    let e = &out[j];
+                    e.sentence == ev.sentence
+                        && e.kind == ev.kind
+                        && text
+                            .get(e.trigger.end..ev.trigger.start)
+                            .is_some_and(relative_gap)
+                });
+                if let Some(j) = relative {
+                    let object = ments.iter().find(|m| {
+                        m.a >= i + n
+                            && m.a <= i + n + 3
+                            && tokens[m.a].sentence == t.sentence
+                            && is_actor_kind(m.kind)
+                    });
+                    let e = &mut out[j];
+                    if let Some(m) = object {
+                        if e.recipient_span.is_none() && !e.actor.contains(&m.id) {
+                            e.recipient = vec![m.id.clone()];
+                            e.recipient_span = Some(m.start..tokens[m.b - 1].end);
+                        }
+                    }
+                    i += n;
+                    continue;
+                }
+            }
             match &mut mode {
                 Mode::Rules => {
                     if ev.actor.is_empty() {
@@ -1196,12 +1230,44 @@ fn scan(
                     && e.recipient == ev.recipient
             });
             if !dup {
+                last_noun = (p.pos == Pos::Noun).then_some(out.len()).or(last_noun);
                 out.push(ev);
             }
         }
         i += n;
     }
+    // One incident, two triggers (`ارتكبت ميليشيات الحوثي مجزرة ... وأصيب
+    // 225 آخرون`): an event with nobody named is dropped when its sentence
+    // has one of the same type and modality whose doer is named.
+    let named: Vec<(usize, &str, Modality)> = out
+        .iter()
+        .filter(|e| !e.actor.is_empty())
+        .map(|e| (e.sentence, e.kind.as_str(), e.modality))
+        .collect();
+    let keep: Vec<bool> = out
+        .iter()
+        .map(|e| {
+            !e.actor.is_empty()
+                || !named
+                    .iter()
+                    .any(|&(s, k, m)| s == e.sentence && k == e.kind && m == e.modality)
+        })
+        .collect();
+    let mut keep = keep.into_iter();
+    out.retain(|_| keep.next().unwrap_or(true));
     out
+}
+
+/// Whether the text between a noun trigger and a verb leaves the verb its
+/// relative clause: nothing, one word (`جوية`) or a relative pronoun, no
+/// punctuation.
+fn relative_gap(between: &str) -> bool {
+    let words: Vec<&str> = between.split_whitespace().collect();
+    words.len() <= 1
+        && !words.iter().any(|w| {
+            w.chars()
+                .any(|c| c.is_ascii_punctuation() || matches!(c, '،' | '؛' | '«' | '»'))
+        })
 }
 
 /// Coordinated mentions around `m` joined by `و` (`روسيا وفرنسا`).
@@ -1591,12 +1657,12 @@ fn build(
             if actor_idx.is_empty() && !suffered {
                 // `شنت روسيا غارات`: the subject of the support verb.
                 // (Up to six words when a support verb stands between:
-                // `طائرات التحالف شنت أكثر من 130 غارة`.)
+                // `طائرات التحالف شنت أكثر من 130 غارة`, `ارتكبت مجزرة`.)
                 let support_verb = |x: usize| {
                     tokens[x..a].iter().any(|t| {
                         let n = t.norm();
                         let n = n.strip_prefix('و').unwrap_or(n);
-                        n.starts_with("شن") || n.starts_with("نفذ")
+                        n.starts_with("شن") || n.starts_with("نفذ") || n.contains("رتكب")
                     })
                 };
                 if let Some(&k) = before.last().filter(|&&k| {
@@ -3818,6 +3884,35 @@ mod tests {
             let e = candidate_at(s, Some(kind), trig);
             assert_eq!(e.modality, want, "{s}");
         }
+    }
+
+    #[test]
+    fn relative_clause_verb_gives_the_noun_its_target() {
+        let cases = [
+            "شن الجيش العراقي غارات جوية استهدفت مواقع لتنظيم داعش في الأنبار.",
+            "نفذ الجيش العراقي هجوما استهدف مقرات لتنظيم داعش في الأنبار.",
+            "شن الجيش العراقي الغارات التي استهدفت مواقع تنظيم داعش في الأنبار.",
+        ];
+        for s in cases {
+            let evs = run(s, Some("2015-11-24"));
+            let assaults: Vec<&EventFound> = evs.iter().filter(|e| e.kind == "ASSAULT").collect();
+            assert_eq!(assaults.len(), 1, "{s}: {evs:?}");
+            assert_eq!(assaults[0].recipient, vec!["group:isis".to_string()], "{s}");
+            assert!(
+                !assaults[0].actor.contains(&"group:isis".to_string()),
+                "{s}"
+            );
+        }
+        // A comma between: a clause of its own.
+        let evs = run(
+            "شن الجيش العراقي غارات جوية، واستهدف تنظيم داعش مواقع للجيش في الأنبار.",
+            Some("2015-11-24"),
+        );
+        assert!(
+            evs.iter()
+                .any(|e| e.kind == "ASSAULT" && e.actor.contains(&"group:isis".to_string())),
+            "{evs:?}"
+        );
     }
 
     #[test]

@@ -25,7 +25,8 @@ pub struct Row {
     pub threshold: f32,
     /// `event`, `no actor` (the rules' gate: a statement or a meeting needs
     /// a named actor), `below threshold`, or `merged` (passed, but folded
-    /// into another event of the same trigger words).
+    /// into another event of the same trigger words, or dropped for an
+    /// event of its type and sentence whose doer is named).
     pub decision: &'static str,
 }
 

@@ -1011,6 +1011,8 @@ fn scan(
     let mut rules_actor: Option<Vec<String>> = None;
     // The last event coded from a noun trigger (index into `out`).
     let mut last_noun: Option<usize> = None;
+    // The last event coded (index into `out`, token after its trigger).
+    let mut last_event: Option<(usize, usize)> = None;
     let mut i = 0;
     while i < tokens.len() {
         let t = &tokens[i];
@@ -1111,6 +1113,26 @@ fn scan(
                             e.recipient_span = Some(m.start..tokens[m.b - 1].end);
                         }
                     }
+                    i += n;
+                    continue;
+                }
+            }
+            // A purpose complement of the same type (`سيلتقي كيري لافروف
+            // لبحث …`, `استقبل X Y لبحث`): the same meeting, already coded
+            // with its parties and modality.
+            if !matches!(mode, Mode::Collect(_))
+                && t.has(SegKind::Prep)
+                && t.norm().starts_with('ل')
+            {
+                let same = last_event.is_some_and(|(j, end)| {
+                    let e = &out[j];
+                    e.sentence == ev.sentence
+                        && e.kind == ev.kind
+                        && i >= end
+                        && i - end <= 15
+                        && !crosses(&stops, end, i)
+                });
+                if same {
                     i += n;
                     continue;
                 }
@@ -1231,6 +1253,7 @@ fn scan(
             });
             if !dup {
                 last_noun = (p.pos == Pos::Noun).then_some(out.len()).or(last_noun);
+                last_event = Some((out.len(), i + n));
                 out.push(ev);
             }
         }
@@ -3913,6 +3936,15 @@ mod tests {
                 .any(|e| e.kind == "ASSAULT" && e.actor.contains(&"group:isis".to_string())),
             "{evs:?}"
         );
+    }
+
+    #[test]
+    fn purpose_complement_is_the_same_meeting() {
+        let s = "التقى الرئيس الروسي فلاديمير بوتين الرئيس الإيراني حسن روحاني في طهران لبحث الأزمة السورية.";
+        let evs = run(s, Some("2015-11-23"));
+        let consults: Vec<&EventFound> = evs.iter().filter(|e| e.kind == "CONSULT").collect();
+        assert_eq!(consults.len(), 1, "{evs:?}");
+        assert_eq!(consults[0].actor, vec!["person:vladimir-putin".to_string()]);
     }
 
     #[test]

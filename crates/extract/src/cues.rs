@@ -15,7 +15,7 @@ pub const CUES_TSV: (&str, &str) = (
 );
 
 /// Cue classes, in bit order.
-pub const CLASSES: [&str; 29] = [
+pub const CLASSES: [&str; 30] = [
     "market",
     "sports",
     "culture",
@@ -39,6 +39,7 @@ pub const CLASSES: [&str; 29] = [
     "condition",
     "future",
     "possible",
+    "permission",
     "effort",
     "unnamed",
     "number",

@@ -2942,7 +2942,7 @@ fn modality_of(p: &Pattern, a: usize, text: &str, tokens: &[Token], stops: &[u32
             Modality::Conditional
         } else if c & bit("future") != 0 && (dist <= 4 || t.norm().chars().count() > 4) {
             Modality::Future
-        } else if c & bit("possible") != 0 && dist <= 4 {
+        } else if (c & bit("possible") != 0 && dist <= 4) || c & bit("permission") != 0 {
             Modality::Possible
         } else {
             continue;

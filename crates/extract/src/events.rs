@@ -909,9 +909,15 @@ pub fn find_events(
 /// The rules' gate before the model: an event nobody is named for is an
 /// incident (material conflict: an attack, a protest, an arrest, a
 /// mobilisation); a statement, a meeting or an agreement needs its actor
-/// (named, or unnamed words such as `مسلحون`).
+/// (named, or unnamed words such as `مسلحون`). And a person the knowledge
+/// base does not know, acting on nobody it knows, is a private matter (a
+/// resident's wish, an anecdote, a crash investigator): no political event.
 pub fn gate(ev: &EventFound) -> bool {
-    !ev.actor.is_empty() || ev.actor_text.is_some() || ev.quad == 4
+    let known = |ids: &[String]| ids.iter().any(|i| !i.starts_with("new:"));
+    let private = !ev.actor.is_empty()
+        && ev.actor.iter().all(|a| a.starts_with("new:person:"))
+        && !known(&ev.recipient);
+    (!ev.actor.is_empty() || ev.actor_text.is_some() || ev.quad == 4) && !private
 }
 
 /// The decision: the rules' [`gate`], then the model's probability against
@@ -3945,6 +3951,34 @@ mod tests {
         let consults: Vec<&EventFound> = evs.iter().filter(|e| e.kind == "CONSULT").collect();
         assert_eq!(consults.len(), 1, "{evs:?}");
         assert_eq!(consults[0].actor, vec!["person:vladimir-putin".to_string()]);
+    }
+
+    #[test]
+    fn gate_needs_a_party_the_knowledge_base_knows_or_an_incident() {
+        let base = candidate_at("قصفت روسيا مواقع داعش شرق البلاد.", Some("ASSAULT"), "قصفت");
+        let with = |actor: &[&str], recipient: &[&str], quad: u8, text: bool| {
+            let mut e = base.clone();
+            e.actor = actor.iter().map(|s| s.to_string()).collect();
+            e.recipient = recipient.iter().map(|s| s.to_string()).collect();
+            e.quad = quad;
+            e.actor_text = text.then(|| 0..1);
+            e
+        };
+        let cases = [
+            (with(&["country:RUS"], &[], 4, false), true),
+            (with(&["new:person:x"], &["country:RUS"], 3, false), true),
+            (with(&["new:organization:x"], &[], 3, false), true),
+            // A private person acting on nobody known.
+            (with(&["new:person:x"], &[], 3, false), false),
+            (with(&["new:person:x"], &["new:person:y"], 3, false), false),
+            // An incident with nobody named; a statement with nobody named.
+            (with(&[], &[], 4, false), true),
+            (with(&[], &[], 3, false), false),
+            (with(&[], &[], 3, true), true),
+        ];
+        for (e, want) in cases {
+            assert_eq!(gate(&e), want, "{:?} > {:?}", e.actor, e.recipient);
+        }
     }
 
     #[test]

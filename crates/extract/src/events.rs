@@ -3961,7 +3961,7 @@ mod tests {
             e.actor = actor.iter().map(|s| s.to_string()).collect();
             e.recipient = recipient.iter().map(|s| s.to_string()).collect();
             e.quad = quad;
-            e.actor_text = text.then(|| 0..1);
+            e.actor_text = text.then_some(0..1);
             e
         };
         let cases = [

@@ -2329,6 +2329,11 @@ fn rank_arguments(
             }
         }
     }
+    // (Nor a party right after the trigger: the genitive of a noun, `دعم
+    // إيران لنظام الأسد`, or the subject of a verb, `قصفت روسيا`.)
+    if rule_opt.is_some_and(|k| ments[opts[k].ment].a == b) {
+        return;
+    }
     let feats: Vec<&[u64]> = opts.iter().map(|o| o.actor_features.as_slice()).collect();
     let pick = rank_pick(r, &feats);
     // (Any of the rules' own parties keeps the rules' list: `الإمارات

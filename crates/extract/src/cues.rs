@@ -15,7 +15,7 @@ pub const CUES_TSV: (&str, &str) = (
 );
 
 /// Cue classes, in bit order.
-pub const CLASSES: [&str; 30] = [
+pub const CLASSES: [&str; 31] = [
     "market",
     "sports",
     "culture",
@@ -46,6 +46,7 @@ pub const CLASSES: [&str; 30] = [
     "anaphor",
     "force",
     "plain",
+    "violation",
 ];
 
 /// Bit of a class name.

@@ -1056,6 +1056,15 @@ fn scan(
             if p.indefinite && definite(t) {
                 continue;
             }
+            // (An agreement or a ceasefire right after a word of breaking
+            // is the thing broken: `خرق وقف إطلاق النار`.)
+            if matches!(p.kind.as_str(), "AGREE" | "RETREAT" | "CONCEDE")
+                && i > 0
+                && tokens[i - 1].sentence == t.sentence
+                && cue_bits(&tokens[i - 1], text) & crate::cues::bit("violation") != 0
+            {
+                continue;
+            }
             let n = form.len();
             if i + n > tokens.len() || tokens[i + n - 1].sentence != t.sentence {
                 continue;
@@ -3984,6 +3993,14 @@ mod tests {
         for (e, want) in cases {
             assert_eq!(gate(&e), want, "{:?} > {:?}", e.actor, e.recipient);
         }
+    }
+
+    #[test]
+    fn a_broken_ceasefire_is_no_ceasefire() {
+        let broken = candidates_of("واتهمت باكستان الهند بخرق وقف إطلاق النار في كشمير.");
+        assert!(!broken.iter().any(|e| e.kind == "RETREAT"), "{broken:?}");
+        let kept = candidates_of("وأعلنت الهند وباكستان وقف إطلاق النار في كشمير.");
+        assert!(kept.iter().any(|e| e.kind == "RETREAT"), "{kept:?}");
     }
 
     #[test]

@@ -958,6 +958,21 @@ fn scan(
     entities: &[Found],
     dates: &[DateFound],
     published: Option<&str>,
+    mode: Mode,
+) -> Vec<EventFound> {
+    doc_words_reset(tokens);
+    let out = scan_doc(patterns, text, tokens, entities, dates, published, mode);
+    doc_words_reset(&[]);
+    out
+}
+
+fn scan_doc(
+    patterns: &Patterns,
+    text: &str,
+    tokens: &[Token],
+    entities: &[Found],
+    dates: &[DateFound],
+    published: Option<&str>,
     mut mode: Mode,
 ) -> Vec<EventFound> {
     // Entity mentions as token ranges.
@@ -2552,8 +2567,68 @@ fn all_forms(t: &Token, text: &str) -> std::rc::Rc<Vec<String>> {
     v
 }
 
-/// Cue classes and feature form of a token, cached per surface word.
+/// [`word_info`] of the tokens of the document [`scan`] is reading, by
+/// token index (the surface memo costs a hash per call, and the modality
+/// and feature windows ask for the same words again and again). Holds the
+/// address and length of that token slice; values depend on the token
+/// alone, so the cache never changes an answer.
+struct DocWords {
+    tokens: usize,
+    len: usize,
+    info: Vec<Option<(u32, std::rc::Rc<str>)>>,
+}
+
+thread_local! {
+    static DOC_WORDS: std::cell::RefCell<DocWords> = const {
+        std::cell::RefCell::new(DocWords {
+            tokens: 0,
+            len: 0,
+            info: Vec::new(),
+        })
+    };
+}
+
+/// Start (or, with an empty slice, end) the per-document cache for `tokens`.
+fn doc_words_reset(tokens: &[Token]) {
+    DOC_WORDS.with(|c| {
+        let mut c = c.borrow_mut();
+        c.tokens = tokens.as_ptr() as usize;
+        c.len = tokens.len();
+        c.info.clear();
+        c.info.resize(tokens.len(), None);
+    });
+}
+
+/// Index of `t` in the cached document's token slice, if it is one of them.
+fn doc_index(c: &DocWords, t: &Token) -> Option<usize> {
+    let size = std::mem::size_of::<Token>();
+    let at = (t as *const Token as usize).checked_sub(c.tokens)?;
+    (size > 0 && at % size == 0 && at / size < c.len).then_some(at / size)
+}
+
+/// Cue classes and feature form of a token, cached per document token and
+/// per surface word.
 fn word_info(t: &Token, text: &str) -> (u32, std::rc::Rc<str>) {
+    let slot = DOC_WORDS.with(|c| {
+        let c = c.borrow();
+        doc_index(&c, t).map(|k| (k, c.info[k].clone()))
+    });
+    if let Some((_, Some(v))) = slot {
+        return v;
+    }
+    let v = word_info_memo(t, text);
+    if let Some((k, None)) = slot {
+        DOC_WORDS.with(|c| {
+            if let Some(x) = c.borrow_mut().info.get_mut(k) {
+                *x = Some(v.clone());
+            }
+        });
+    }
+    v
+}
+
+/// Cue classes and feature form of a token, cached per surface word.
+fn word_info_memo(t: &Token, text: &str) -> (u32, std::rc::Rc<str>) {
     let surface = &text[t.start..t.end];
     if let Some(v) = WORDS.with(|c| c.borrow().get(surface)) {
         return v;

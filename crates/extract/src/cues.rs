@@ -15,7 +15,7 @@ pub const CUES_TSV: (&str, &str) = (
 );
 
 /// Cue classes, in bit order.
-pub const CLASSES: [&str; 31] = [
+pub const CLASSES: [&str; 32] = [
     "market",
     "sports",
     "culture",
@@ -47,6 +47,7 @@ pub const CLASSES: [&str; 31] = [
     "force",
     "plain",
     "violation",
+    "disaster",
 ];
 
 /// Bit of a class name.

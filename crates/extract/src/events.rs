@@ -1071,6 +1071,11 @@ fn scan_doc(
             if p.indefinite && definite(t) {
                 continue;
             }
+            // (A death or a wound caused by a disaster or an accident in
+            // its clause is no attack: `قتل 10 أشخاص جراء الإعصار`.)
+            if p.kind == "ASSAULT" && disaster_caused(p, i, text, tokens) {
+                continue;
+            }
             // (An agreement or a ceasefire right after a word of breaking
             // is the thing broken: `خرق وقف إطلاق النار`.)
             if matches!(p.kind.as_str(), "AGREE" | "RETREAT" | "CONCEDE")
@@ -1309,6 +1314,27 @@ fn scan_doc(
     let mut keep = keep.into_iter();
     out.retain(|_| keep.next().unwrap_or(true));
     out
+}
+
+/// Whether the death or wound reported at `a` (a passive, a killing noun
+/// or a plain `قتل`) has a disaster or an accident in its sentence within
+/// ten words after it, and no weapon or attack word.
+fn disaster_caused(p: &Pattern, a: usize, text: &str, tokens: &[Token]) -> bool {
+    if !(p.pos == Pos::Passive || p.id.starts_with("assault.kill")) {
+        return false;
+    }
+    let sent = tokens[a].sentence;
+    let bits = |k: usize| cue_bits(&tokens[k], text);
+    let window = (a + 1..(a + 11).min(tokens.len())).take_while(|&k| tokens[k].sentence == sent);
+    let mut disaster = false;
+    for k in window {
+        let c = bits(k);
+        if c & crate::cues::bit("weapon") != 0 {
+            return false;
+        }
+        disaster |= c & crate::cues::bit("disaster") != 0;
+    }
+    disaster
 }
 
 /// Whether the text between a noun trigger and a verb leaves the verb its
@@ -4067,6 +4093,23 @@ mod tests {
         ];
         for (e, want) in cases {
             assert_eq!(gate(&e), want, "{:?} > {:?}", e.actor, e.recipient);
+        }
+    }
+
+    #[test]
+    fn deaths_from_disasters_are_no_attacks() {
+        let cases = [
+            ("وقتل عشرة أشخاص جراء الإعصار الذي ضرب جنوب الصين.", false),
+            (
+                "ولقي ثلاثة أشخاص مصرعهم في حادث تصادم على طريق الرياض.",
+                false,
+            ),
+            ("وقتل خمسة جنود في انفجار عبوة ناسفة في سيناء.", true),
+            ("وقتل عشرة أشخاص جراء قصف بالصواريخ على حلب.", true),
+        ];
+        for (s, attack) in cases {
+            let c = candidates_of(s);
+            assert_eq!(c.iter().any(|e| e.kind == "ASSAULT"), attack, "{s}: {c:?}");
         }
     }
 

@@ -239,30 +239,7 @@ impl Patterns {
         };
         let mut out = Patterns::default();
         let mut ids = HashSet::new();
-        let mut header = false;
-        for (i, raw) in text.lines().enumerate() {
-            let line = i + 1;
-            let l = raw.trim_end_matches('\r');
-            if l.trim().is_empty() || l.starts_with('#') {
-                continue;
-            }
-            let c: Vec<&str> = l.split('\t').map(str::trim).collect();
-            if !header {
-                if c != HEADER {
-                    return Err(err(
-                        line,
-                        format!("expected the header `{}`", HEADER.join(" ")),
-                    ));
-                }
-                header = true;
-                continue;
-            }
-            if c.len() != 8 {
-                return Err(err(
-                    line,
-                    format!("expected 8 tab-separated columns, found {}", c.len()),
-                ));
-            }
+        for (line, c) in marsad_text::data::table(file, text, &HEADER)? {
             if !ids.insert(c[0].to_string()) {
                 return Err(err(line, format!("duplicate id {:?}", c[0])));
             }
@@ -374,9 +351,6 @@ impl Patterns {
                 line,
                 indefinite,
             });
-        }
-        if !header {
-            return Err(err(1, "empty pattern file (no header)".into()));
         }
         Ok(out)
     }
@@ -640,10 +614,8 @@ fn anaphors(text: &str, tokens: &[Token], ments: &[Ment], stops: &[u32]) -> Vec<
         };
         let dual = dual_anaphor(head);
         let is_generic = generic.has(head);
-        if dual.is_none()
-            && !is_generic
-            && heads.binary_search_by(|h| h.as_str().cmp(head)).is_err()
-        {
+        let is_anaphor = heads.binary_search_by(|h| h.as_str().cmp(head)).is_ok();
+        if dual.is_none() && !is_generic && !is_anaphor {
             continue;
         }
         // Not a name's own word (`منظمة أطباء بلا حدود` itself).
@@ -696,7 +668,7 @@ fn anaphors(text: &str, tokens: &[Token], ments: &[Ment], stops: &[u32]) -> Vec<
                     continue;
                 }
             }
-            if dual.is_none() && heads.binary_search_by(|h| h.as_str().cmp(head)).is_err() {
+            if dual.is_none() && !is_anaphor {
                 continue;
             }
         }
@@ -4125,7 +4097,7 @@ mod tests {
     fn parse_errors_name_the_line() {
         let h = "id\tforms\tpos\ttype\tmode\tactor\trecipient\ttest\n";
         let cases = [
-            (format!("{h}a\tx\tverb\tASSAULT\t-\tsubj\tobj\n"), 2, "8 tab-separated"),
+            (format!("{h}a\tx\tverb\tASSAULT\t-\tsubj\tobj\n"), 2, "8 non-empty tab-separated"),
             (format!("{h}a\tاسقط\tverb\tBOMB\t-\tsubj\tobj\tس => country:RUS > -\n"), 2, "unknown PLOVER type"),
             (format!("{h}a\tاسقط\tadverb\tASSAULT\t-\tsubj\tobj\tس => country:RUS > -\n"), 2, "pos"),
             (format!("{h}a\tاسقط\tverb\tASSAULT\t-\tsubj\tobj\tno arrow\n"), 2, "test must read"),

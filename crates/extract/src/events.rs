@@ -2139,6 +2139,11 @@ fn build(
     {
         recipient = actor.split_off(1);
     }
+    // A clash between two named sides (`اشتباكات بين المقاومة والحوثيين`):
+    // the first-named against the other, not against the place.
+    if p.actor == ActorSlot::Joint && p.kind == "ASSAULT" && actor.len() == 2 {
+        recipient = actor.split_off(1);
+    }
 
     let modality = modality_of(p, a, text, tokens, stops);
 
@@ -4083,6 +4088,17 @@ mod tests {
             let c = candidates_of(s);
             assert_eq!(c.iter().any(|e| e.kind == "ASSAULT"), attack, "{s}: {c:?}");
         }
+    }
+
+    #[test]
+    fn a_clash_between_two_sides_runs_from_the_first() {
+        let e = candidate_at(
+            "اندلعت اشتباكات بين تنظيم داعش وقوات البشمركة قرب الموصل.",
+            Some("ASSAULT"),
+            "اشتباكات",
+        );
+        assert_eq!(e.actor, vec!["group:isis".to_string()], "{e:?}");
+        assert_eq!(e.recipient, vec!["group:peshmerga".to_string()], "{e:?}");
     }
 
     #[test]

@@ -171,6 +171,19 @@ pub struct Document {
     pub quotes: Vec<Quote>,
     pub quantities: Vec<Quantity>,
     pub dates: Vec<DateMention>,
+    /// The article's genre as the genre classifier decides it (`news` or
+    /// `opinion`); events are not coded from opinion columns. (Optional:
+    /// absent in older output and for documents too short to tell.)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub genre: Option<GenreInfo>,
+}
+
+/// An article's genre and the classifier's probability that it is an
+/// opinion column.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GenreInfo {
+    pub label: String,
+    pub opinion: f32,
 }
 
 /// Byte offset → char offset conversion for one text.
@@ -242,6 +255,7 @@ impl Document {
             quotes: Vec::new(),
             quantities: Vec::new(),
             dates: Vec::new(),
+            genre: None,
         }
     }
 

@@ -8,6 +8,7 @@
 pub mod cues;
 pub mod dates;
 pub mod events;
+pub mod genre;
 pub mod model;
 pub mod quantities;
 pub mod quotes;

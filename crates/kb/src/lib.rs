@@ -171,6 +171,10 @@ pub struct Office {
 pub enum PhraseKind {
     /// Names an office (`الرئيس`, `وزير الخارجية`): resolves through [`Office`]s.
     Office(Role),
+    /// Names one office of one state or organisation outright (`خادم
+    /// الحرمين الشريفين`: the King of Saudi Arabia): resolves to its holder
+    /// on the publication date.
+    FixedOffice(Role, EntryId),
     /// Refers to the counterpart of the last office mentioned (`نظيره`).
     Counterpart,
     /// A title introducing a name of this kind (`الجنرال` → PERSON, `صحيفة` → ORGANIZATION).
@@ -711,6 +715,25 @@ impl Kb {
                         continue;
                     }
                 },
+                "office-of" => {
+                    // `head_of_state@country:SAU`
+                    let Some((r, of)) = c[1].trim().split_once('@') else {
+                        issues.push(err(format!(
+                            "office-of needs role@id (head_of_state@country:SAU), not {:?}",
+                            c[1]
+                        )));
+                        continue;
+                    };
+                    let Some(role) = Role::parse(r) else {
+                        issues.push(err(format!("unknown role {r:?}")));
+                        continue;
+                    };
+                    let Some(&e) = kb.by_id.get(of) else {
+                        issues.push(err(format!("unknown id {of:?}")));
+                        continue;
+                    };
+                    PhraseKind::FixedOffice(role, e)
+                }
                 "counterpart" => PhraseKind::Counterpart,
                 "title" => match Kind::parse(c[1].trim()) {
                     Some(k) => PhraseKind::Title(k),
@@ -722,7 +745,7 @@ impl Kb {
                 "vehicle" => PhraseKind::Vehicle,
                 other => {
                     issues.push(err(format!(
-                        "unknown kind {other:?} (office, counterpart, title, vehicle)"
+                        "unknown kind {other:?} (office, office-of, counterpart, title, vehicle)"
                     )));
                     continue;
                 }
@@ -994,6 +1017,35 @@ mod tests {
         assert_eq!(k.holder(Role::HeadOfState, rus, 19990101), None);
         assert_eq!(k.holder(Role::ForeignMinister, rus, 20151124), None);
         assert_eq!(k.find("بوتين"), vec![putin]);
+    }
+
+    #[test]
+    fn office_of_phrases_name_their_state_and_are_validated() {
+        let phr = "phrase\trole\tkind\nخادم الحرمين\thead_of_state@country:RUS\toffice-of\n";
+        let k = kb(&[("e.tsv", &small()), ("p.tsv", phr)]).unwrap();
+        let rus = k.get("country:RUS").unwrap();
+        assert!(k
+            .phrases
+            .iter()
+            .any(|p| p.kind == PhraseKind::FixedOffice(Role::HeadOfState, rus)));
+        for (row, want) in [
+            (
+                "x\thead_of_state\toffice-of",
+                "p.tsv:2: office-of needs role@id",
+            ),
+            (
+                "x\tking@country:RUS\toffice-of",
+                "p.tsv:2: unknown role \"king\"",
+            ),
+            (
+                "x\thead_of_state@country:XXX\toffice-of",
+                "p.tsv:2: unknown id \"country:XXX\"",
+            ),
+        ] {
+            let text = format!("phrase\trole\tkind\n{row}\n");
+            let e = kb(&[("e.tsv", &small()), ("p.tsv", &text)]).unwrap_err();
+            assert!(e.iter().any(|m| m.contains(want)), "{e:?}");
+        }
     }
 
     #[test]

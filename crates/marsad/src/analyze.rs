@@ -222,6 +222,25 @@ pub fn event_model() -> Option<&'static marsad_extract::model::EventModel> {
 /// `MARSAD_EVENTS=candidates`: every trigger candidate becomes an event,
 /// before the gate and the model (to see what the candidate generator and
 /// the argument rules can reach; for error analysis, never for use).
+/// The embedded genre model (`None`, with one warning, if it cannot be
+/// read, or when `MARSAD_GENRE=off`: every document is then a report).
+pub fn genre_model() -> Option<&'static marsad_extract::model::EventModel> {
+    static M: std::sync::OnceLock<Option<&'static marsad_extract::model::EventModel>> =
+        std::sync::OnceLock::new();
+    *M.get_or_init(|| {
+        if std::env::var("MARSAD_GENRE").is_ok_and(|v| v == "off") {
+            return None;
+        }
+        match marsad_extract::genre::builtin() {
+            Ok(m) => Some(m),
+            Err(e) => {
+                eprintln!("marsad: {e}; every document is taken for a news report");
+                None
+            }
+        }
+    })
+}
+
 fn all_candidates() -> bool {
     static A: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
     *A.get_or_init(|| std::env::var("MARSAD_EVENTS").is_ok_and(|v| v == "candidates"))
@@ -301,7 +320,13 @@ fn analyze_one(
         let idx = CharIndex::new(text);
         let dates = marsad_extract::dates::find_dates(text, &p.tokens, ymd);
         let quantities = marsad_extract::quantities::find_quantities(text, &p.tokens);
-        let events = if all_candidates() {
+        let genre = genre_model().and_then(|m| marsad_extract::genre::classify(m, text, &p.tokens));
+        doc.genre = genre.map(|(g, prob)| marsad_doc::GenreInfo {
+            label: g.as_str().to_string(),
+            opinion: (prob * 1000.0).round() / 1000.0,
+        });
+        let opinion = matches!(genre, Some((marsad_extract::genre::Genre::Opinion, _)));
+        let mut events = if all_candidates() {
             marsad_extract::events::find_candidates(
                 marsad_extract::events::Patterns::builtin(),
                 text,
@@ -324,6 +349,11 @@ fn analyze_one(
                 event_model(),
             )
         };
+        // A column's claims read like reported events; only its confident
+        // events stand (a report the column cites, a statement quoted).
+        if opinion && !all_candidates() {
+            events.retain(|e| e.confidence >= marsad_extract::genre::OPINION_MIN_CONFIDENCE);
+        }
         let quotes = marsad_extract::quotes::find_quotes(
             marsad_extract::quotes::Cues::builtin(),
             text,

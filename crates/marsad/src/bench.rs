@@ -224,6 +224,9 @@ fn bench_one(
                 Some("2015-01-01"),
                 crate::analyze::event_model(),
             );
+            // (The genre decision, as `analyze` makes it; counted with events.)
+            let _ = crate::analyze::genre_model()
+                .and_then(|m| marsad_extract::genre::classify(m, text, &tokens));
             let t10 = Instant::now();
             let quotes = marsad_extract::quotes::find_quotes(
                 marsad_extract::quotes::Cues::builtin(),

@@ -820,6 +820,7 @@ mod tests {
             quotes: Vec::new(),
             quantities: Vec::new(),
             dates: Vec::new(),
+            genre: None,
         };
         store
             .put(&[

@@ -3,6 +3,7 @@
 //! coded or not.
 
 use marsad_extract::events::{find_candidates, find_events, gate, Patterns};
+use marsad_extract::genre::{Genre, OPINION_MIN_CONFIDENCE};
 use marsad_extract::model::{type_index, EventModel};
 use marsad_recognize::Recognizer;
 use marsad_text::{process, Options};
@@ -26,8 +27,23 @@ pub struct Row {
     /// `event`, `no actor` (the rules' gate: a statement or a meeting needs
     /// a named actor), `below threshold`, or `merged` (passed, but folded
     /// into another event of the same trigger words, or dropped for an
-    /// event of its type and sentence whose doer is named).
+    /// event of its type and sentence whose doer is named), or `weak in a
+    /// column` (an event below the confidence an opinion column's events
+    /// need, dropped).
     pub decision: &'static str,
+}
+
+/// The genre of a text as `analyze` decides it (`None`: too short, or no
+/// genre model).
+fn genre(text: &str, tokens: &[marsad_text::token::Token]) -> Option<(Genre, f32)> {
+    crate::analyze::genre_model().and_then(|m| marsad_extract::genre::classify(m, text, tokens))
+}
+
+/// The genre of a raw text and the probability that it is an opinion
+/// column, for `marsad explain`'s header.
+pub fn genre_of(text: &str) -> Option<(Genre, f32)> {
+    let p = process(text, &Options::default(), None);
+    genre(p.text.text(), &p.tokens)
 }
 
 /// Explain the candidates of `text` (analysed as one document without a
@@ -40,6 +56,7 @@ pub fn explain(rec: &Recognizer, model: &EventModel, text: &str) -> Vec<Row> {
     let patterns = Patterns::builtin();
     let candidates = find_candidates(patterns, t, &p.tokens, &found, &dates, None);
     let events = find_events(patterns, t, &p.tokens, &found, &dates, None, Some(model));
+    let opinion = matches!(genre(t, &p.tokens), Some((Genre::Opinion, _)));
     let words = |r: &Option<std::ops::Range<usize>>| {
         r.as_ref()
             .and_then(|r| t.get(r.clone()))
@@ -69,15 +86,18 @@ pub fn explain(rec: &Recognizer, model: &EventModel, text: &str) -> Vec<Row> {
             } else {
                 shown.recipient.join(" ")
             };
-            let decision = if coded.is_some() {
-                "event"
-            } else if !gate(ev) {
-                "no actor"
-            } else if prob.is_nan() || prob < threshold {
-                "below threshold"
-            } else {
-                "merged"
-            };
+            let decision =
+                if coded.is_some_and(|e| opinion && e.confidence < OPINION_MIN_CONFIDENCE) {
+                    "weak in a column"
+                } else if coded.is_some() {
+                    "event"
+                } else if !gate(ev) {
+                    "no actor"
+                } else if prob.is_nan() || prob < threshold {
+                    "below threshold"
+                } else {
+                    "merged"
+                };
             Row {
                 sentence: ev.sentence,
                 trigger: sanitize(t.get(ev.trigger.clone()).unwrap_or("")),

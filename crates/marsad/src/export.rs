@@ -273,6 +273,7 @@ mod tests {
             quotes: Vec::new(),
             quantities: Vec::new(),
             dates: Vec::new(),
+            genre: None,
         };
         let recs = plover(&doc, kb, "2026-01-01");
         // (event_text, actor codes, actor entity texts)

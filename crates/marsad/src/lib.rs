@@ -14,3 +14,4 @@ pub mod queries;
 pub mod search;
 pub mod stories;
 pub mod train_events;
+pub mod train_genre;

@@ -198,6 +198,33 @@ enum Command {
         #[arg(long, default_value = "data/extract/event-docs/docs")]
         news_docs: PathBuf,
     },
+    /// Train the article-genre classifier (opinion column or news report)
+    /// on team-written openings and write the model; `--cv K` reports
+    /// cross-validated scores grouped by topic pair; `--check` measures the
+    /// embedded model on labelled documents of a store.
+    TrainGenre {
+        /// Folder of labelled openings (`*.tsv`: `id group genre text`).
+        #[arg(long, default_value = "data/extract/genre")]
+        data: PathBuf,
+        /// Where to write the model.
+        #[arg(long, default_value = "data/models/genre.bin")]
+        out: PathBuf,
+        #[arg(long, default_value_t = 2015)]
+        seed: u64,
+        /// Cross-validate with K folds grouped by topic pair; writes no model.
+        #[arg(long, value_name = "K")]
+        cv: Option<usize>,
+        /// Repeat the cross-validation R times with different folds.
+        #[arg(long, default_value_t = 1, value_name = "R")]
+        repeat: usize,
+        /// Measure the embedded model on a genre gold file (`n doc_id genre
+        /// note`; genre news, opinion or feature) whose documents are in
+        /// the store --db; writes no model.
+        #[arg(long, value_name = "GOLD", requires = "db")]
+        check: Option<PathBuf>,
+        #[arg(long)]
+        db: Option<PathBuf>,
+    },
     /// Measure text-layer throughput (per core) on SaudiNewsNet zips.
     Bench {
         /// Directory holding the SaudiNewsNet *.zip files.
@@ -692,6 +719,58 @@ fn check_inputs(paths: &mut Vec<String>, published: Option<&str>) -> Result<()> 
         }
     }
     Ok(())
+}
+
+/// `train-genre --check`: the embedded genre model on labelled documents of
+/// a store (development or test figures, as the gold file says).
+fn check_genre(gold: &std::path::Path, db: &std::path::Path) -> Result<ExitCode> {
+    let name = gold.display().to_string();
+    let text = read_text_file(&name)?;
+    let store = open_existing(db)?;
+    let model = marsad_extract::genre::builtin()?;
+    let mut prf = marsad::train_genre::Prf::default();
+    let mut features_as_opinion = (0, 0);
+    let mut missing = 0;
+    let mut seen_header = false;
+    for (line, l) in marsad_text::data::lines(&text) {
+        let c: Vec<&str> = l.split('\t').collect();
+        if !seen_header {
+            if c.len() < 3 || c[1] != "doc_id" || c[2] != "genre" {
+                return Err(user(format!(
+                    "{name}:{line}: expected the header `n doc_id genre note`"
+                )));
+            }
+            seen_header = true;
+            continue;
+        }
+        if c.len() < 3 || !matches!(c[2], "news" | "opinion" | "feature") {
+            return Err(user(format!(
+                "{name}:{line}: expected `n doc_id genre note` with genre news, opinion or feature"
+            )));
+        }
+        let Some(d) = store.document(c[1])? else {
+            missing += 1;
+            continue;
+        };
+        let p = marsad_text::process(&d.text, &marsad_text::Options::default(), None);
+        let (g, prob) = marsad_extract::genre::classify(model, p.text.text(), &p.tokens)
+            .unwrap_or((marsad_extract::genre::Genre::News, 0.0));
+        let pred = g == marsad_extract::genre::Genre::Opinion;
+        println!("{}\t{}\t{}\t{prob:.3}", c[1], c[2], g.as_str());
+        if c[2] == "feature" {
+            features_as_opinion.1 += 1;
+            features_as_opinion.0 += usize::from(pred);
+        } else {
+            prf.add(pred, c[2] == "opinion");
+        }
+    }
+    eprintln!(
+        "{name}: opinion vs news {}; features taken for opinion {}/{}; {missing} document(s) not in the store",
+        prf.line(),
+        features_as_opinion.0,
+        features_as_opinion.1
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Open a store that must already exist (query commands).
@@ -1251,6 +1330,24 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 rows.len(),
                 rows.iter().filter(|r| r.decision == "event").count()
             );
+            match marsad::explain::genre_of(&text) {
+                Some((g, p)) => println!(
+                    "genre: {} (opinion probability {p:.3}){}",
+                    g.as_str(),
+                    if g == marsad_extract::genre::Genre::Opinion {
+                        format!(
+                            "; events below confidence {} are dropped",
+                            marsad_extract::genre::OPINION_MIN_CONFIDENCE
+                        )
+                    } else {
+                        String::new()
+                    }
+                ),
+                None => println!(
+                    "genre: not decided (fewer than {} words)",
+                    marsad_extract::genre::MIN_WORDS
+                ),
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::TrainNer {
@@ -1481,6 +1578,52 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     .collect::<Vec<_>>()
                     .join(", "),
                 started.elapsed().as_secs_f64()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::TrainGenre {
+            data,
+            out,
+            seed,
+            cv,
+            repeat,
+            check,
+            db,
+        } => {
+            use marsad::train_genre as tg;
+            if let (Some(gold), Some(db)) = (check, db) {
+                return check_genre(&gold, &db);
+            }
+            let mut files: Vec<PathBuf> = std::fs::read_dir(&data)
+                .map_err(|e| user(format!("{}: {e}", data.display())))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == "tsv"))
+                .collect();
+            files.sort();
+            let mut openings = Vec::new();
+            for f in &files {
+                let name = f.display().to_string();
+                openings.extend(tg::read_openings(&name, &read_text_file(&name)?).map_err(user)?);
+            }
+            if openings.is_empty() {
+                return Err(user(format!("{}: no openings (*.tsv)", data.display())));
+            }
+            if let Some(k) = cv {
+                if k < 2 {
+                    return Err(user("--cv K needs K >= 2"));
+                }
+                print!("{}", tg::cross_validate(&openings, k, repeat.max(1), seed));
+                return Ok(ExitCode::SUCCESS);
+            }
+            let m = tg::train_final(&openings, seed);
+            let bytes = m.to_bytes();
+            std::fs::write(&out, &bytes).with_context(|| format!("writing {}", out.display()))?;
+            eprintln!(
+                "wrote {} ({} bytes, {} openings; opinion threshold {:.2})",
+                out.display(),
+                bytes.len(),
+                openings.len(),
+                m.thresholds[0]
             );
             Ok(ExitCode::SUCCESS)
         }

@@ -344,6 +344,10 @@ impl<'k> Recognizer<'k> {
                             last_office = Some(role);
                             j = self.office(doc, &ms, j, role, range.end, &adjacent, &tag_at);
                         }
+                        PhraseKind::FixedOffice(role, of) => {
+                            last_office = Some(role);
+                            j = self.fixed_office(doc, &ms, j, role, of, &adjacent);
+                        }
                         PhraseKind::Counterpart => {
                             let role = last_office.unwrap_or(Role::HeadOfState);
                             j = self.office(doc, &ms, j, role, range.end, &adjacent, &tag_at);
@@ -494,6 +498,45 @@ impl<'k> Recognizer<'k> {
             }
         }
         k
+    }
+
+    /// A phrase naming one office outright at match `j` (`خادم الحرمين
+    /// الشريفين`): a person or another office phrase right after names the
+    /// holder itself (`خادم الحرمين الشريفين الملك سلمان`); otherwise the
+    /// phrase is a mention of the holder on the publication date. Returns the
+    /// next match index.
+    fn fixed_office(
+        &self,
+        doc: &mut Doc,
+        ms: &[Match],
+        j: usize,
+        role: Role,
+        of: EntryId,
+        adjacent: &Adjacent,
+    ) -> usize {
+        let kb = self.kb;
+        let phrase = ms[j].clone();
+        doc.claim(phrase.a..phrase.b);
+        if let Some(n) = adjacent(ms, j + 1, phrase.b) {
+            match ms[n].hits[0] {
+                Hit::Phrase(_) => return j + 1,
+                Hit::Name(p) if kb.entry(p).kind == Kind::Person => {
+                    doc.add_kb(kb, p, phrase.start..phrase.end, How::Role);
+                    doc.last_role.insert(role, p);
+                    return j + 1;
+                }
+                _ => {}
+            }
+        }
+        let holder = match doc.day {
+            Some(day) => kb.holder(role, of, day),
+            None => doc.last_role.get(&role).copied(),
+        };
+        if let Some(p) = holder {
+            doc.add_kb(kb, p, phrase.start..phrase.end, How::Role);
+            doc.last_role.insert(role, p);
+        }
+        j + 1
     }
 
     /// A title at match `j` (`الجنرال`, `صحيفة`, `حركة`): the name after it,
@@ -933,6 +976,10 @@ mod tests {
 country:RUS\tCOUNTRY\tRussia\tروسيا\tالاتحاد الروسي\tRUS\tGOV\tروسي|الروس\tموسكو|الكرملين\n\
 country:USA\tCOUNTRY\tUnited States\tالولايات المتحدة\tأمريكا|أميركا\tUSA\tGOV\tأمريكي|أميركي\tواشنطن|البيت الأبيض\n\
 country:TUR\tCOUNTRY\tTurkey\tتركيا\t-\tTUR\tGOV\tتركي|الأتراك\tأنقرة\n\
+country:SAU\tCOUNTRY\tSaudi Arabia\tالسعودية\t-\tSAU\tGOV\tسعودي\tالرياض\n\
+country:EGY\tCOUNTRY\tEgypt\tمصر\t-\tEGY\tGOV\tمصري\tالقاهرة\n\
+person:salman-bin-abdulaziz\tPERSON\tKing Salman\tسلمان بن عبد العزيز\tالملك سلمان\tSAU\tGOV\t-\t-\n\
+person:abdullah-bin-abdulaziz\tPERSON\tKing Abdullah\tعبد الله بن عبد العزيز\t-\tSAU\tGOV\t-\t-\n\
 country:FRA\tCOUNTRY\tFrance\tفرنسا\t-\tFRA\tGOV\tفرنسي\tباريس|الإليزيه\n\
 person:vladimir-putin\tPERSON\tVladimir Putin\tفلاديمير بوتين\tبوتين\tRUS\tGOV\t-\t-\n\
 person:dmitry-medvedev\tPERSON\tDmitry Medvedev\tديمتري ميدفيديف\t-\tRUS\tGOV\t-\t-\n\
@@ -943,6 +990,8 @@ group:isis\tGROUP\tIslamic State\tتنظيم الدولة الإسلامية\tد
 
     const OFF: &str = "person_id\trole\tof\tfrom\tto\n\
 person:vladimir-putin\thead_of_state\tcountry:RUS\t2012-05-07\t-\n\
+person:abdullah-bin-abdulaziz\thead_of_state\tcountry:SAU\t2005-08-01\t2015-01-23\n\
+person:salman-bin-abdulaziz\thead_of_state\tcountry:SAU\t2015-01-23\t-\n\
 person:dmitry-medvedev\thead_of_state\tcountry:RUS\t2008-05-07\t2012-05-07\n\
 person:sergey-lavrov\tforeign_minister\tcountry:RUS\t2004-03-09\t-\n\
 person:john-kerry\tforeign_minister\tcountry:USA\t2013-02-01\t2017-01-20\n\
@@ -981,7 +1030,34 @@ person:francois-hollande\thead_of_state\tcountry:FRA\t2012-05-15\t2017-05-14\n";
         let kb = kb();
         let d2015 = Some(20151124);
         type Case<'a> = (&'a str, Option<Day>, &'a [(&'a str, &'a [&'a str])]);
-        let cases: [Case; 16] = [
+        let cases: [Case; 19] = [
+            (
+                "استقبل خادم الحرمين الشريفين الملك سلمان الرئيس المصري.",
+                Some(20100101),
+                &[
+                    (
+                        "person:salman-bin-abdulaziz",
+                        &["خادم الحرمين الشريفين", "الملك سلمان"],
+                    ),
+                    ("country:EGY", &["المصري"]),
+                ],
+            ),
+            (
+                "وصل خادم الحرمين الشريفين إلى القاهرة.",
+                Some(20160407),
+                &[
+                    ("person:salman-bin-abdulaziz", &["خادم الحرمين الشريفين"]),
+                    ("country:EGY", &["القاهرة"]),
+                ],
+            ),
+            (
+                "وصل خادم الحرمين الشريفين إلى القاهرة.",
+                Some(20100101),
+                &[
+                    ("person:abdullah-bin-abdulaziz", &["خادم الحرمين الشريفين"]),
+                    ("country:EGY", &["القاهرة"]),
+                ],
+            ),
             (
                 "زار لافروف بروسيا ولواشنطن.",
                 d2015,

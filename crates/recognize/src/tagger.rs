@@ -273,7 +273,9 @@ impl Sent {
                 Hit::Metonym(_) => "METONYM",
                 Hit::Nisba(_) => "NISBA",
                 Hit::Phrase(p) => match kb.phrases[p as usize].kind {
-                    PhraseKind::Office(_) | PhraseKind::Counterpart => "OFFICE",
+                    PhraseKind::Office(_)
+                    | PhraseKind::FixedOffice(..)
+                    | PhraseKind::Counterpart => "OFFICE",
                     PhraseKind::Title(k) => k.as_str(),
                     PhraseKind::Vehicle => "VEHICLE",
                 },

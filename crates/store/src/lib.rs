@@ -539,6 +539,7 @@ mod tests {
             quotes: Vec::new(),
             quantities: Vec::new(),
             dates: Vec::new(),
+            genre: None,
         }
     }
 

@@ -159,7 +159,7 @@ pub struct ContextRule {
     pub context: String,
     /// The entity the noun resolves to, and its type.
     pub entity: String,
-    pub organization: bool,
+    pub kind: marsad_kb::Kind,
 }
 
 /// Definite nouns resolved by the document's other mentions (`التحالف`).
@@ -199,16 +199,22 @@ impl ContextAnaphors {
                     return Err(err(line, format!("{id:?} is not an entity id")));
                 }
             }
-            let organization = match c[3] {
-                "ORGANIZATION" => true,
-                "GROUP" => false,
-                t => return Err(err(line, format!("type {t:?}: ORGANIZATION or GROUP"))),
+            let kind = match c[3] {
+                "ORGANIZATION" => marsad_kb::Kind::Organization,
+                "GROUP" => marsad_kb::Kind::Group,
+                "COUNTRY" => marsad_kb::Kind::Country,
+                t => {
+                    return Err(err(
+                        line,
+                        format!("type {t:?}: ORGANIZATION, GROUP or COUNTRY"),
+                    ))
+                }
             };
             out.rules.push(ContextRule {
                 head,
                 context: c[1].to_string(),
                 entity: c[2].to_string(),
-                organization,
+                kind,
             });
         }
         Ok(out)

@@ -682,33 +682,56 @@ fn anaphors(text: &str, tokens: &[Token], ments: &[Ment], stops: &[u32]) -> Vec<
             how: How::Surname,
             country: m.country.clone(),
         };
-        // A dual (`البلدان`, `الجانبان`, `الزعيمان`): the last two parties
-        // of its kinds named before it, within three sentences.
+        // A dual (`البلدان`, `الجانبان`, `الزعيمان`): the two parties of its
+        // kinds named most often in the three sentences up to it (the most
+        // recent first on ties): in a report of a visit, the two states
+        // of the visit, not the last two named in passing (`… في اليمن`).
         if let Some(kinds) = dual {
-            let mut two: Vec<&Ment> = Vec::new();
-            for m in ments[..ments.partition_point(|m| m.b <= k)]
+            // (side, mentions in the window, recency rank, the latest mention)
+            let mut seen: Vec<(&str, usize, usize, &Ment)> = Vec::new();
+            // Names, and the references resolved so far (`المملكة`).
+            let mut window: Vec<&Ment> = ments[..ments.partition_point(|m| m.b <= k)]
                 .iter()
                 .rev()
                 .take_while(|m| tokens[m.a].sentence + 3 >= t.sentence)
                 .take(64)
-            {
+                .chain(
+                    out.iter()
+                        .rev()
+                        .take_while(|m| tokens[m.a].sentence + 3 >= t.sentence)
+                        .take(64),
+                )
+                .collect();
+            window.sort_by_key(|m| std::cmp::Reverse((m.a, m.b)));
+            window.truncate(64);
+            for m in window {
                 // (Not a party of its own clause: `ودعت الولايات المتحدة
                 // الطرفين` means two others.)
+                // (Nor a place named in passing: `والأزمة في سوريا`.)
                 let fits = kinds.contains(&m.kind)
-                    && (tokens[m.a].sentence != t.sentence || crosses(stops, m.b.min(k), k));
-                // (Two sides: not a state and its own leader.)
-                let same_side =
-                    |x: &&Ment| x.id == m.id || (x.country.is_some() && x.country == m.country);
-                if fits && !two.iter().any(same_side) {
-                    two.push(m);
-                    if two.len() == 2 {
-                        break;
+                    && (tokens[m.a].sentence != t.sentence || crosses(stops, m.b.min(k), k))
+                    && !(m.a > 0 && matches!(tokens[m.a - 1].norm(), "في" | "وفي"));
+                if !fits {
+                    continue;
+                }
+                // (A side: a state with its leaders and bodies; counted
+                // together, named by its latest mention.)
+                let side = m.country.as_deref().unwrap_or(&m.id);
+                match seen.iter_mut().find(|x| x.0 == side) {
+                    Some(x) => x.1 += 1,
+                    None => {
+                        let rank = seen.len();
+                        seen.push((side, 1, rank, m));
                     }
                 }
             }
+            seen.sort_by_key(|x| (std::cmp::Reverse(x.1), x.2));
+            let mut two: Vec<(usize, &Ment)> = seen.iter().take(2).map(|x| (x.2, x.3)).collect();
             if two.len() == 2 {
                 // In the order they were named.
-                out.extend(two.into_iter().rev().map(|m| refer(m, t.start)));
+                two.sort_by_key(|x| std::cmp::Reverse(x.0));
+                let refs: Vec<Ment> = two.into_iter().map(|(_, m)| refer(m, t.start)).collect();
+                out.extend(refs);
             }
             continue;
         }
@@ -772,13 +795,9 @@ fn anaphors(text: &str, tokens: &[Token], ments: &[Ment], stops: &[u32]) -> Vec<
                     b: k + 1,
                     start,
                     id: r.entity.clone(),
-                    kind: if r.organization {
-                        Kind::Organization
-                    } else {
-                        Kind::Group
-                    },
+                    kind: r.kind,
                     how: How::Surname,
-                    country: None,
+                    country: r.entity.strip_prefix("country:").map(str::to_string),
                 });
             }
         }
@@ -822,6 +841,42 @@ fn inside_mention(ments: &[Ment], k: usize, look: usize) -> bool {
         .rev()
         .take(look)
         .any(|m| k < m.b)
+}
+
+/// A state or group that only says whose a named person is (`نائب الرئيس
+/// الكيني وليام روتو`, `المتحدث باسم طالبان ذبيح الله مجاهد`) is not a
+/// party of its own: the person is. Drops a nisba, or a name after `باسم`,
+/// that a person's mention follows right away.
+fn drop_qualifiers(ments: &mut Vec<Ment>, tokens: &[Token]) {
+    let n = ments.len();
+    let mut keep = vec![true; n];
+    for i in 0..n {
+        let m = &ments[i];
+        if m.kind == Kind::Person {
+            continue;
+        }
+        let on_behalf = m.a > 0 && matches!(tokens[m.a - 1].norm(), "باسم" | "وباسم");
+        if m.how != How::Nisba && !on_behalf {
+            continue;
+        }
+        // (Sorted by start: the mentions that start where this one ends.)
+        let person_next = ments[i + 1..]
+            .iter()
+            .take_while(|x| x.a <= m.b)
+            .any(|x| x.a == m.b && x.kind == Kind::Person && x.how != How::Surname);
+        if person_next
+            && tokens
+                .get(m.b)
+                .is_some_and(|t| t.sentence == tokens[m.a].sentence)
+        {
+            keep[i] = false;
+        }
+    }
+    let mut i = 0;
+    ments.retain(|_| {
+        i += 1;
+        keep[i - 1]
+    });
 }
 
 /// The kinds of party a dual refers back to: countries (`البلدان`,
@@ -996,6 +1051,7 @@ fn scan_doc(
         ments.extend(refs);
         ments.sort_by_key(|m| (m.a, m.b));
     }
+    drop_qualifiers(&mut ments, tokens);
     let mut out: Vec<EventFound> = Vec::new();
     let mut last_actor: Vec<String> = Vec::new();
     // The subject of the last verb event and its sentence.
@@ -1634,8 +1690,13 @@ fn build(
                 .iter()
                 .rev()
                 .take_while(|&&k| !stop(ments[k].b, a) && a - ments[k].b <= 10)
-                // (`في وسط مالي`: a place phrase is no subject.)
-                .find(|&&k| subject_ok(&ments[k]) && !after_prep(&ments[k]))
+                // (`في وسط مالي`: a place phrase is no subject, nor a list
+                // it starts: `في اليمن وسوريا`.)
+                .find(|&&k| {
+                    subject_ok(&ments[k])
+                        && !after_prep(&ments[k])
+                        && !after_prep(&ments[walk_back(k)[0]])
+                })
             {
                 // SVO: walk back over `X و Y`.
                 actor_idx = walk_back(k);
@@ -1715,6 +1776,9 @@ fn build(
                             || (a - ments[k].b <= 6 && support_verb(ments[k].b)))
                         && (ments[k].how != How::Nisba || force_nisba(&ments[k]))
                         && !after_prep(&ments[k])
+                        // (Nor the last of a place list: `في اليمن وسوريا
+                        // وليبيا، ثم شهدا توقيع`.)
+                        && !after_prep(&ments[walk_back(k)[0]])
                 }) {
                     actor_idx = walk_back(k);
                 }
@@ -1760,6 +1824,46 @@ fn build(
         }) {
             actor_idx = coordinated(ments, tokens, k);
             actor_end = ments[*actor_idx.last().unwrap_or(&k)].b;
+        }
+    }
+    let mut circumstantial_dest: Option<usize> = None;
+    // A meeting or agreement noun in a circumstantial phrase (`وصل الملك
+    // سلمان إلى القاهرة … في زيارة رسمية`, `خلال زيارته`): its doer is the
+    // clause's subject, the first party of the clause outside a
+    // prepositional phrase (not a place named on the way: `إلى القاهرة`).
+    if actor_idx.is_empty()
+        && p.pos == Pos::Noun
+        && matches!(
+            p.kind.as_str(),
+            "CONSULT" | "AGREE" | "COOPERATE" | "AID" | "SUPPORT"
+        )
+        && a > 0
+        && tokens[a - 1].sentence == sent
+        && matches!(
+            tokens[a - 1].norm(),
+            "في" | "وفي" | "خلال" | "وخلال" | "اثناء" | "واثناء"
+        )
+    {
+        if let Some(&k) = before
+            .iter()
+            .find(|&&k| a - ments[k].b <= 30 && !stop(ments[k].b, a - 1))
+            .filter(|&&k| {
+                subject_ok(&ments[k])
+                    && !after_prep(&ments[k])
+                    && !tokens.get(ments[k].b).is_some_and(|t| {
+                        matches!(t.norm(), ":" | "–" | "—" | "-") || spaced_hyphen(t, text)
+                    })
+            })
+        {
+            actor_idx = coordinated(ments, tokens, k);
+            // (Where the doer went is the other party: `إلى القاهرة`.)
+            circumstantial_dest = before.iter().copied().find(|&j| {
+                let m = &ments[j];
+                m.a > ments[k].b
+                    && m.a > 0
+                    && tokens[m.a - 1].norm() == "الي"
+                    && m.id != ments[k].id
+            });
         }
     }
     // A death or wound reported with its cause (`قتل 17 مدنيا في قصف
@@ -2051,6 +2155,11 @@ fn build(
                 && !(m.a > 0 && matches!(tokens[m.a - 1].norm(), "في" | "وفي" | "من" | "عن"))
         }) {
             rec_idx = coordinated(ments, tokens, k);
+        }
+    }
+    if rec_idx.is_empty() {
+        if let Some(k) = circumstantial_dest {
+            rec_idx = vec![k];
         }
     }
     // A noun whose actor stands before it takes its genitive as the object
@@ -3440,7 +3549,7 @@ mod tests {
     /// place phrase is no subject.
     #[test]
     fn argument_table() {
-        let cases: [(&str, &str, &[&str], &[&str]); 32] = [
+        let cases: [(&str, &str, &[&str], &[&str]); 35] = [
             // An attack noun, an indefinite adjective, its doer with `لـ`.
             (
                 "غارات مكثفة للتحالف على مواقع الحوثيين في صعدة.",
@@ -3615,6 +3724,28 @@ mod tests {
             ("قتل 3 جنود عراقيين في هجوم.", "ASSAULT", &[], &["country:IRQ"]),
             ("قتل 3 من عناصر داعش في هجوم.", "ASSAULT", &[], &["group:isis"]),
             ("هاجمت روسيا مواقع داعش.", "ASSAULT", &["country:RUS"], &["group:isis"]),
+            // A visit in a circumstantial phrase: the clause's subject
+            // visits where it went.
+            (
+                "وصل الرئيس المصري عبد الفتاح السيسي إلى الرياض أمس في زيارة رسمية.",
+                "CONSULT",
+                &["person:abdel-fattah-el-sisi"],
+                &["country:SAU"],
+            ),
+            // A dual: the two states named most, not a place in passing.
+            (
+                "بحث الرئيس المصري في القاهرة مع وزير الخارجية السعودي العلاقات بين مصر والسعودية والأزمة في سوريا. وأدان البلدان التدخلات الإيرانية.",
+                "ACCUSE",
+                &["country:EGY", "country:SAU"],
+                &["country:IRN"],
+            ),
+            // A title's nisba says whose the named person is; the person acts.
+            (
+                "أمهل نائب وزير الخارجية الروسي سيرغي ريابكوف تركيا ثلاثة أيام.",
+                "THREATEN",
+                &["new:person:سيرغي_ريابكوف"],
+                &["country:TUR"],
+            ),
             (
                 "وطالب الرئيس الروسي فلاديمير بوتين أنقرة بالاعتذار، واتهم القيادة التركية بدفع العلاقات إلى طريق مسدود.",
                 "ACCUSE",

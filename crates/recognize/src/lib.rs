@@ -449,6 +449,30 @@ impl<'k> Recognizer<'k> {
                 let how = how_of(m.hits[0]);
                 doc.add_kb(kb, c, m.start..m.end, how);
             }
+            // A name right after is the holder of that other office
+            // (`نائب الرئيس الكيني وليام روتو`): the whole title is a
+            // mention of that person.
+            let title = doc.tokens[phrase.a - 1].start..span.end;
+            if let Some(n) = adjacent(ms, k, after) {
+                if let Hit::Name(p) = ms[n].hits[0] {
+                    if kb.entry(p).kind == Kind::Person {
+                        doc.add_kb(kb, p, title, How::Role);
+                    }
+                }
+                return k;
+            }
+            let name = self.name_after(doc, after, end, ms.get(k).map(|m| m.a));
+            if let Some(first) = name.clone().next() {
+                if self.person_evidence(doc, first, tag_at) {
+                    let country = of.and_then(|e| kb.entry(e).country.clone());
+                    if let Some(i) = doc.add_new(Kind::Person, name, country) {
+                        doc.found[i].mentions.push(Mention {
+                            span: title,
+                            how: How::Role,
+                        });
+                    }
+                }
+            }
             return k;
         }
         // A person named right after: that person holds the office.
@@ -1030,7 +1054,18 @@ person:francois-hollande\thead_of_state\tcountry:FRA\t2012-05-15\t2017-05-14\n";
         let kb = kb();
         let d2015 = Some(20151124);
         type Case<'a> = (&'a str, Option<Day>, &'a [(&'a str, &'a [&'a str])]);
-        let cases: [Case; 19] = [
+        let cases: [Case; 20] = [
+            (
+                "قال نائب وزير الخارجية الروسي سيرغي ريابكوف إن",
+                d2015,
+                &[
+                    (
+                        "new:person:سيرغي_ريابكوف",
+                        &["نائب وزير الخارجية الروسي", "سيرغي ريابكوف"],
+                    ),
+                    ("country:RUS", &["الروسي"]),
+                ],
+            ),
             (
                 "استقبل خادم الحرمين الشريفين الملك سلمان الرئيس المصري.",
                 Some(20100101),

@@ -1054,6 +1054,9 @@ fn scan_doc(
     drop_qualifiers(&mut ments, tokens);
     let mut out: Vec<EventFound> = Vec::new();
     let mut last_actor: Vec<String> = Vec::new();
+    // The doers the rules named for attack candidates, by sentence (kept or
+    // not by the detector): one incident reported by several triggers.
+    let mut named_attacks: Vec<(usize, Vec<String>)> = Vec::new();
     // The subject of the last verb event and its sentence.
     let mut last_subject: (Vec<String>, Option<usize>) = (Vec::new(), None);
     // The rules' actor of the current event when the ranker changed it.
@@ -1222,6 +1225,9 @@ fn scan_doc(
                         m.add_news_copies(k, &mut feats);
                     }
                     let prob = m.prob(&m.buckets(&feats));
+                    if ev.kind == "ASSAULT" && !ev.actor.is_empty() {
+                        named_attacks.push((ev.sentence, ev.actor.clone()));
+                    }
                     if !accept(&ev, prob, m) {
                         i += 1;
                         continue;
@@ -1321,6 +1327,26 @@ fn scan_doc(
             }
         }
         i += n;
+    }
+    // One incident, two triggers (`ارتكبت ميليشيات الحوثي مجزرة راح ضحيتها
+    // 57 قتيلا، وأصيب …`, the detector keeping only the second): an attack
+    // with nobody named takes the doer the rules named for another attack
+    // trigger of its sentence, when they named exactly one and it is not
+    // this event's target.
+    named_attacks.sort();
+    named_attacks.dedup();
+    for e in out
+        .iter_mut()
+        .filter(|e| e.kind == "ASSAULT" && e.actor.is_empty())
+    {
+        let lo = named_attacks.partition_point(|x| x.0 < e.sentence);
+        let hi = named_attacks.partition_point(|x| x.0 <= e.sentence);
+        if let [(_, doer)] = &named_attacks[lo..hi] {
+            if !doer.iter().any(|a| e.recipient.contains(a)) {
+                e.actor = doer.clone();
+                e.actor_text = None;
+            }
+        }
     }
     // One incident, two triggers (`ارتكبت ميليشيات الحوثي مجزرة ... وأصيب
     // 225 آخرون`): an event with nobody named is dropped when its sentence
@@ -3764,6 +3790,28 @@ mod tests {
                     .collect::<Vec<_>>()
             );
         }
+        // One incident, two triggers: the detector keeps the unnamed one,
+        // which takes the doer named for the other.
+        let m = crate::model::EventModel::builtin().unwrap();
+        // (Here the detector keeps `وأصيب` and not `مجزرة`.)
+        let t = "ارتكبت ميليشيات الحوثي وقوات الرئيس المخلوع علي عبدالله صالح أمس مجزرة راح ضحيتها 57 قتيلا بينهم 12 طفلا على الأقل، وأصيب نحو 225 آخرون بجروح في قصف عنيف بصواريخ الكاتيوشا استهدف أحياء دار سعد في عدن.";
+        let p = process(t, &Options::default(), None);
+        let kb = marsad_kb::Kb::builtin().unwrap();
+        let found = Recognizer::new(kb, None).recognize(p.text.text(), &p.tokens, Some(20150720));
+        let evs = find_events(
+            Patterns::builtin(),
+            p.text.text(),
+            &p.tokens,
+            &found,
+            &[],
+            Some("2015-07-20"),
+            Some(m),
+        );
+        let attacks: Vec<_> = evs.iter().filter(|e| e.kind == "ASSAULT").collect();
+        assert!(
+            !attacks.is_empty() && attacks.iter().all(|e| !e.actor.is_empty()),
+            "{evs:?}"
+        );
         // A force named as the subject (`الطائرات`) stops the zero-subject
         // fallback: the Houthis named before did not bomb.
         let evs = candidates_of("أعلنت جماعة الحوثي رفضها. ففي الجنوب، قصفت الطائرات مديرية كرش.");

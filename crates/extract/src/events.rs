@@ -154,7 +154,7 @@ impl Modality {
 }
 
 /// One word of a trigger form.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 enum Word {
     Exact(String),
     Prefix(String),
@@ -304,6 +304,24 @@ impl Patterns {
                 "-" => RecipientSlot::None,
                 p => RecipientSlot::Prep(match_form(p)),
             };
+            // A noun's dual is derived (`تفجيرين`, `غارتين`, `هجومان`): the
+            // lexicon lists singulars and plurals.
+            let mut forms = forms;
+            if pos == Pos::Noun {
+                let listed: HashSet<Vec<Word>> = forms.iter().cloned().collect();
+                let mut duals = Vec::new();
+                for f in &forms {
+                    if let [Word::Exact(w)] = f.as_slice() {
+                        for d in dual_forms(w) {
+                            let d = vec![Word::Exact(d)];
+                            if !listed.contains(&d) && !duals.contains(&d) {
+                                duals.push(d);
+                            }
+                        }
+                    }
+                }
+                forms.extend(duals);
+            }
             let test = parse_test(c[7]).ok_or_else(|| {
                 err(
                     line,
@@ -841,6 +859,22 @@ fn inside_mention(ments: &[Ment], k: usize, look: usize) -> bool {
         .rev()
         .take(look)
         .any(|m| k < m.b)
+}
+
+/// The dual forms of a singular noun in match form (`تفجير` → `تفجيرين`,
+/// `تفجيران`; `غاره` → `غارتين`, `غارتان`); none for a plural (`-ات`), an
+/// indefinite accusative (`-ا`) or a word of fewer than three letters.
+fn dual_forms(w: &str) -> Vec<String> {
+    let n = w.chars().count();
+    if n < 3 || w.ends_with("ات") || w.ends_with('ا') || w.ends_with("ين") || w.ends_with("ون")
+    {
+        return Vec::new();
+    }
+    let stem = match w.strip_suffix('ه') {
+        Some(s) => format!("{s}ت"),
+        None => w.to_string(),
+    };
+    vec![format!("{stem}ين"), format!("{stem}ان")]
 }
 
 /// A state or group that only says whose a named person is (`نائب الرئيس
@@ -3573,6 +3607,26 @@ mod tests {
     /// Arguments: the host of a meeting in its own country is the
     /// recipient; a count after an attack verb makes the party its victim; a
     /// place phrase is no subject.
+    #[test]
+    fn duals_of_trigger_nouns() {
+        for (w, want) in [
+            ("تفجير", &["تفجيرين", "تفجيران"][..]),
+            ("غاره", &["غارتين", "غارتان"][..]),
+            ("تفجيرات", &[][..]),
+            ("هجوما", &[][..]),
+            ("قص", &[][..]),
+        ] {
+            assert_eq!(dual_forms(w), want, "{w}");
+        }
+        // The patterns match them.
+        let evs = candidates_of("نفذ تنظيم داعش تفجيرين انتحاريين قرب بلدة تل أبيض السورية.");
+        assert!(
+            evs.iter()
+                .any(|e| e.kind == "ASSAULT" && e.actor == ["group:isis"]),
+            "{evs:?}"
+        );
+    }
+
     #[test]
     fn argument_table() {
         let cases: [(&str, &str, &[&str], &[&str]); 35] = [

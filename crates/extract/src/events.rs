@@ -1611,6 +1611,22 @@ fn build(
                 (0..ments.len()).find(|&k| ments[k].a == bi + 1 && is_actor_kind(ments[k].kind))
             {
                 actor_idx = coordinated(ments, tokens, k);
+                // The other side named by an unnamed head and its nisba
+                // (`بين المقاومة والمسلحين الحوثيين`).
+                if actor_idx.len() == 1 {
+                    let cur = &ments[k];
+                    let unnamed = crate::cues::bit("unnamed") | crate::cues::bit("force");
+                    let other_side = ments.get(k + 1).is_some_and(|n| {
+                        n.a == cur.b + 1
+                            && n.id != cur.id
+                            && is_actor_kind(n.kind)
+                            && tokens[cur.b].norm().starts_with('و')
+                            && cue_bits(&tokens[cur.b], text) & unnamed != 0
+                    });
+                    if other_side {
+                        actor_idx.push(k + 1);
+                    }
+                }
                 actor_end = ments[*actor_idx.last().unwrap_or(&k)].b;
             }
         }
@@ -3629,7 +3645,7 @@ mod tests {
 
     #[test]
     fn argument_table() {
-        let cases: [(&str, &str, &[&str], &[&str]); 35] = [
+        let cases: [(&str, &str, &[&str], &[&str]); 36] = [
             // An attack noun, an indefinite adjective, its doer with `لـ`.
             (
                 "غارات مكثفة للتحالف على مواقع الحوثيين في صعدة.",
@@ -3812,6 +3828,13 @@ mod tests {
                 &["person:abdel-fattah-el-sisi"],
                 &["country:SAU"],
             ),
+            // A clash between a side and an unnamed head with its nisba.
+            (
+                "وأكدت مصادر أن الاشتباكات في مدينة تعز بين المقاومة والمسلحين الحوثيين أدت إلى مقتل 20 مسلحا.",
+                "ASSAULT",
+                &["group:yem-popular-resistance"],
+                &["group:houthis"],
+            ),
             // A dual: the two states named most, not a place in passing.
             (
                 "بحث الرئيس المصري في القاهرة مع وزير الخارجية السعودي العلاقات بين مصر والسعودية والأزمة في سوريا. وأدان البلدان التدخلات الإيرانية.",
@@ -3845,12 +3868,18 @@ mod tests {
             );
         }
         // One incident, two triggers: the detector keeps the unnamed one,
-        // which takes the doer named for the other.
-        let m = crate::model::EventModel::builtin().unwrap();
-        // (Here the detector keeps `وأصيب` and not `مجزرة`.)
-        let t = "ارتكبت ميليشيات الحوثي وقوات الرئيس المخلوع علي عبدالله صالح أمس مجزرة راح ضحيتها 57 قتيلا بينهم 12 طفلا على الأقل، وأصيب نحو 225 آخرون بجروح في قصف عنيف بصواريخ الكاتيوشا استهدف أحياء دار سعد في عدن.";
+        // which takes the doer named for the other. (A model that keeps
+        // only the passive `وأصيب`.)
+        let mut m = crate::model::EventModel::empty(18);
+        m.thresholds = [0.6; 16];
+        let rule = m.bucket(crate::model::hash_parts(&[
+            "rule",
+            "assault.killed.passive",
+        ]));
+        m.weights[rule] = 5.0;
+        let t = "ارتكبت ميليشيات الحوثي أمس مجزرة راح ضحيتها 57 قتيلا، وأصيب نحو 225 آخرون بجروح في قصف عنيف استهدف أحياء في عدن.";
         let p = process(t, &Options::default(), None);
-        let kb = marsad_kb::Kb::builtin().unwrap();
+        let kb = Kb::builtin().unwrap();
         let found = Recognizer::new(kb, None).recognize(p.text.text(), &p.tokens, Some(20150720));
         let evs = find_events(
             Patterns::builtin(),
@@ -3859,11 +3888,12 @@ mod tests {
             &found,
             &[],
             Some("2015-07-20"),
-            Some(m),
+            Some(&m),
         );
-        let attacks: Vec<_> = evs.iter().filter(|e| e.kind == "ASSAULT").collect();
         assert!(
-            !attacks.is_empty() && attacks.iter().all(|e| !e.actor.is_empty()),
+            evs.len() == 1
+                && evs[0].rule == "assault.killed.passive"
+                && evs[0].actor == ["group:houthis"],
             "{evs:?}"
         );
         // A force named as the subject (`الطائرات`) stops the zero-subject

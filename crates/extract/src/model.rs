@@ -286,6 +286,10 @@ pub struct TrainOptions {
     /// positives as negatives, far more than a news article's candidates
     /// do, so F1 on them puts the threshold too low for news.
     pub written_beta: f32,
+    /// Models trained with different example orders (seeds seed, seed+1,
+    /// …) and averaged into one: the same linear model at prediction time,
+    /// less dependent on one shuffle.
+    pub bags: usize,
 }
 
 impl Default for TrainOptions {
@@ -298,6 +302,7 @@ impl Default for TrainOptions {
             seed: 2015,
             beta: 1.0,
             written_beta: 1.0,
+            bags: 1,
         }
     }
 }
@@ -306,6 +311,26 @@ impl Default for TrainOptions {
 /// shuffled order (same examples, same model). Thresholds stay 0.5; the
 /// caller sets them (from cross-validated predictions).
 pub fn train(examples: &[Example], opts: &TrainOptions) -> EventModel {
+    if opts.bags <= 1 {
+        return train_one(examples, opts);
+    }
+    let mut m = EventModel::empty(opts.bits);
+    for i in 0..opts.bags {
+        let one = train_one(
+            examples,
+            &TrainOptions {
+                seed: opts.seed.wrapping_add(i as u64),
+                ..*opts
+            },
+        );
+        for (w, x) in m.weights.iter_mut().zip(&one.weights) {
+            *w += x / opts.bags as f32;
+        }
+    }
+    m
+}
+
+fn train_one(examples: &[Example], opts: &TrainOptions) -> EventModel {
     let mut m = EventModel::empty(opts.bits);
     let n = m.weights.len();
     let mut g2 = vec![1e-8f32; n];

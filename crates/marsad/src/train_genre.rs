@@ -79,6 +79,7 @@ pub fn options(seed: u64) -> TrainOptions {
         seed,
         beta: 0.5,
         written_beta: 0.5,
+        bags: 1,
     }
 }
 

@@ -2058,6 +2058,34 @@ fn build(
             }
         }
     }
+    // Help or backing as the complement of a pledge, a wish, a demand or an
+    // accusation (`تتعهد بمساعدة إسرائيل`, `يريد أن تبذل بريطانيا المزيد
+    // لمساعدة الولايات المتحدة`, `اتهم روسيا بدعم الأسد`): the genitive is
+    // who is helped; the doer is the clause's party before it. (`بدعم
+    // إيران` with no such governor is Iran's backing: left alone.)
+    let mut object_genitive: Option<usize> = None;
+    if p.actor == ActorSlot::Gen
+        && p.pos == Pos::Noun
+        && matches!(p.kind.as_str(), "AID" | "SUPPORT")
+        && tokens[a].has(SegKind::Prep)
+        && actor_idx.len() == 1
+        && ments[actor_idx[0]].a == b
+        && ments[actor_idx[0]].how != How::Nisba
+        && modality_of(p, a, text, tokens, stops) != Modality::Asserted
+    {
+        let gen = actor_idx[0];
+        if let Some(&k) = before.iter().rev().find(|&&k| {
+            !stop(ments[k].b, a)
+                && a - ments[k].b <= 8
+                && subject_ok(&ments[k])
+                && !after_prep(&ments[k])
+                && ments[k].id != ments[gen].id
+        }) {
+            actor_idx = walk_back(k);
+            actor_end = b;
+            object_genitive = Some(gen);
+        }
+    }
     // A news organisation reports an attack, an arrest or aid; it does not
     // carry them out (`ذكرت وكالة الأناضول أن مقاتلات تركية قصفت`).
     if matches!(quad(&p.kind), Some(2 | 4)) {
@@ -2232,6 +2260,9 @@ fn build(
         }) {
             rec_idx = coordinated(ments, tokens, k);
         }
+    }
+    if let Some(k) = object_genitive {
+        rec_idx = coordinated(ments, tokens, k);
     }
     if rec_idx.is_empty() {
         if let Some(k) = circumstantial_dest {
@@ -3157,6 +3188,16 @@ fn governed_complement(tokens: &[Token], a: usize) -> bool {
     prep || is_ila(before(1)) || (quote && is_ila(before(2)))
 }
 
+/// `قد` before a verb in the past (`قد وافقت`) asserts ("has agreed"); only
+/// before the imperfect (`قد يلجأ`) does it make the act possible.
+fn emphatic_qad(t: &Token, next: Option<&Token>) -> bool {
+    t.norm() == "قد"
+        && next.is_some_and(|n| {
+            let w = n.norm();
+            !(w.starts_with('ي') || w.starts_with('ت') || w.starts_with('ن') || w.starts_with('ا'))
+        })
+}
+
 fn modality_of(p: &Pattern, a: usize, text: &str, tokens: &[Token], stops: &[u32]) -> Modality {
     let sent = tokens[a].sentence;
     let bit = crate::cues::bit;
@@ -3202,9 +3243,16 @@ fn modality_of(p: &Pattern, a: usize, text: &str, tokens: &[Token], stops: &[u32
         if c == 0 {
             continue;
         }
+        // (`لم تكن طهران قد وافقت`: a negated `كان` carries the negation
+        // over its subject.)
+        let negated_copula = || {
+            tokens
+                .get(k + 1)
+                .is_some_and(|x| matches!(x.norm(), "تكن" | "يكن" | "يكونوا" | "تكون" | "يكون"))
+        };
         let m = if dist > 8 && c & bit("future") == 0 && !(complement && c & bit("demand") != 0) {
             continue;
-        } else if c & bit("negation") != 0 && dist <= 3 {
+        } else if c & bit("negation") != 0 && (dist <= 3 || (dist <= 6 && negated_copula())) {
             Modality::Negated
         } else if c & bit("refusal") != 0 && p.kind != "REJECT" {
             Modality::Refused
@@ -3216,9 +3264,11 @@ fn modality_of(p: &Pattern, a: usize, text: &str, tokens: &[Token], stops: &[u32
             Modality::Expected
         } else if c & bit("condition") != 0 {
             Modality::Conditional
-        } else if c & bit("future") != 0 && (dist <= 4 || t.norm().chars().count() > 4) {
+        } else if c & bit("future") != 0 && (dist <= 4 || t.norm().chars().count() >= 4) {
             Modality::Future
-        } else if (c & bit("possible") != 0 && dist <= 4) || c & bit("permission") != 0 {
+        } else if (c & bit("possible") != 0 && dist <= 4 && !emphatic_qad(t, tokens.get(k + 1)))
+            || c & bit("permission") != 0
+        {
             Modality::Possible
         } else {
             continue;
@@ -3645,7 +3695,7 @@ mod tests {
 
     #[test]
     fn argument_table() {
-        let cases: [(&str, &str, &[&str], &[&str]); 36] = [
+        let cases: [(&str, &str, &[&str], &[&str]); 39] = [
             // An attack noun, an indefinite adjective, its doer with `لـ`.
             (
                 "غارات مكثفة للتحالف على مواقع الحوثيين في صعدة.",
@@ -3828,6 +3878,16 @@ mod tests {
                 &["person:abdel-fattah-el-sisi"],
                 &["country:SAU"],
             ),
+            // Help as the complement of a pledge: the genitive is helped.
+            ("أمريكا تتعهد بمساعدة إسرائيل.", "AID", &["country:USA"], &["country:ISR"]),
+            (
+                "قال كاميرون إنه يريد أن تبذل بريطانيا المزيد لمساعدة الولايات المتحدة.",
+                "AID",
+                &["country:GBR"],
+                &["country:USA"],
+            ),
+            // Backing without a governor is the genitive's own.
+            ("سيطر الحوثيون على صنعاء بدعم إيران.", "SUPPORT", &["country:IRN"], &[]),
             // A clash between a side and an unnamed head with its nisba.
             (
                 "وأكدت مصادر أن الاشتباكات في مدينة تعز بين المقاومة والمسلحين الحوثيين أدت إلى مقتل 20 مسلحا.",
@@ -4180,6 +4240,21 @@ mod tests {
             ("أسقطت تركيا طائرة روسية.", Modality::Asserted),
             ("لم تسقط تركيا أي طائرة روسية.", Modality::Negated),
             ("قد تقصف روسيا مواقع داعش.", Modality::Possible),
+            // `قد` before the past asserts; a negated `كان` negates.
+            (
+                "وقالت المصادر إن تركيا قد قصفت مواقع داعش.",
+                Modality::Asserted,
+            ),
+            (
+                "لم تكن طهران قد وافقت على قرار الأمم المتحدة.",
+                Modality::Negated,
+            ),
+            // A pledge, a wish: the act is to come.
+            ("أمريكا تتعهد بمساعدة إسرائيل.", Modality::Future),
+            (
+                "قال كاميرون إنه يريد أن تبذل بريطانيا المزيد لمساعدة الولايات المتحدة.",
+                Modality::Future,
+            ),
             ("سوف تقصف روسيا مواقع داعش.", Modality::Future),
             // A future verb governing the trigger noun.
             (

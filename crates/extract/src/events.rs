@@ -1066,16 +1066,34 @@ fn scan_doc(
     // Clause boundaries as prefix counts: `stops[k]` = boundaries among
     // tokens[..k] (a full stop, colon or question mark, or a comma before a
     // new clause: `، وقال`).
+    // A short aside between two dashes (`بحث الملك سلمان - حفظه الله - مع
+    // …`) is no boundary: its dashes are marked here.
+    let mut aside = vec![false; tokens.len()];
+    for (k, t) in tokens.iter().enumerate() {
+        if !(matches!(t.norm(), "–" | "—") || spaced_hyphen(t, text)) || aside[k] {
+            continue;
+        }
+        if let Some(e) = (k + 2..(k + 6).min(tokens.len())).find(|&e| {
+            tokens[e].sentence == t.sentence
+                && (matches!(tokens[e].norm(), "–" | "—") || spaced_hyphen(&tokens[e], text))
+        }) {
+            if tokens[k + 1..e].iter().all(|x| x.kind == TokenKind::Arabic) {
+                aside[k] = true;
+                aside[e] = true;
+            }
+        }
+    }
     let mut stops = Vec::with_capacity(tokens.len() + 1);
     stops.push(0u32);
     for (k, t) in tokens.iter().enumerate() {
         // (A dash ends a dateline: `فيينا – اتفقت …`.)
         // (A copula pronoun starts a new predicate: `… الرفض الأمريكي هو اندماج …`.)
         // (Also a hyphen standing between spaces: `نجران، واشنطن - أعلنت`.)
-        let hard = matches!(
+        let hard = (matches!(
             t.norm(),
             "." | ":" | "؟" | "?" | "!" | "؛" | "–" | "—" | "هو" | "هي"
-        ) || spaced_hyphen(t, text);
+        ) || spaced_hyphen(t, text))
+            && !aside[k];
         let soft = matches!(t.norm(), "،" | ",")
             && tokens.get(k + 1).is_some_and(|n| n.norm().starts_with('و'));
         stops.push(stops[k] + u32::from(hard || soft));
@@ -2168,7 +2186,15 @@ fn build(
         None
     };
 
-    // Recipient.
+    // Recipient. (After the actor's whole name: `خادم الحرمين الشريفين
+    // الملك سلمان بن عبدالعزيز` is two mentions of one person.)
+    if actor_end > b {
+        for m in after.iter().map(|&k| &ments[k]) {
+            if m.a <= actor_end && m.b > actor_end && actor.contains(&m.id) {
+                actor_end = m.b;
+            }
+        }
+    }
     let from = actor_end.max(b);
     let mut rec_idx: Vec<usize> = Vec::new();
     match &p.recipient {
@@ -2251,8 +2277,10 @@ fn build(
     {
         if let Some(&k) = after.iter().find(|&&k| {
             let m = &ments[k];
+            // (Twelve words after the actor when it follows the trigger:
+            // `بحث الملك سلمان بن عبدالعزيز آل سعود - حفظه الله - مع …`.)
             m.a >= from
-                && m.a <= b + 12
+                && m.a <= from + 12
                 && !actor.contains(&m.id)
                 && m.how != How::Nisba
                 && !stop(b, m.a)
@@ -3695,7 +3723,7 @@ mod tests {
 
     #[test]
     fn argument_table() {
-        let cases: [(&str, &str, &[&str], &[&str]); 39] = [
+        let cases: [(&str, &str, &[&str], &[&str]); 40] = [
             // An attack noun, an indefinite adjective, its doer with `لـ`.
             (
                 "غارات مكثفة للتحالف على مواقع الحوثيين في صعدة.",
@@ -3888,6 +3916,14 @@ mod tests {
             ),
             // Backing without a governor is the genitive's own.
             ("سيطر الحوثيون على صنعاء بدعم إيران.", "SUPPORT", &["country:IRN"], &[]),
+            // An aside between dashes is no boundary; the other party comes
+            // after the actor's whole name.
+            (
+                "بحث خادم الحرمين الشريفين الملك سلمان بن عبدالعزيز آل سعود - حفظه الله - مع رئيس حزب القوات اللبنانية سمير جعجع مستجدات الأوضاع.",
+                "CONSULT",
+                &["person:salman-bin-abdulaziz"],
+                &["person:samir-geagea"],
+            ),
             // A clash between a side and an unnamed head with its nisba.
             (
                 "وأكدت مصادر أن الاشتباكات في مدينة تعز بين المقاومة والمسلحين الحوثيين أدت إلى مقتل 20 مسلحا.",

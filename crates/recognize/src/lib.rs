@@ -502,6 +502,21 @@ impl<'k> Recognizer<'k> {
             }
             return k;
         }
+        // The head of a party, a company or a council named after it
+        // (`رئيس حزب القوات اللبنانية سمير جعجع`) holds no state office.
+        if of.is_none() {
+            if let Some(n) = adjacent(ms, k, after) {
+                let titled = ms[n].hits.iter().any(|h| {
+                    matches!(h, Hit::Phrase(p) if matches!(
+                        kb.phrases[*p as usize].kind,
+                        PhraseKind::Title(Kind::Organization | Kind::Group)
+                    ))
+                });
+                if titled {
+                    return k;
+                }
+            }
+        }
         let holder = match (of, doc.day) {
             (Some(c), Some(day)) => kb.holder(role, c, day),
             (Some(_), None) => None,
@@ -1054,7 +1069,12 @@ person:francois-hollande\thead_of_state\tcountry:FRA\t2012-05-15\t2017-05-14\n";
         let kb = kb();
         let d2015 = Some(20151124);
         type Case<'a> = (&'a str, Option<Day>, &'a [(&'a str, &'a [&'a str])]);
-        let cases: [Case; 20] = [
+        let cases: [Case; 21] = [
+            (
+                "التقى الرئيس الروسي رئيس حزب العدالة محمد علي.",
+                d2015,
+                &[("person:vladimir-putin", &["الرئيس الروسي"])],
+            ),
             (
                 "قال نائب وزير الخارجية الروسي سيرغي ريابكوف إن",
                 d2015,

@@ -1070,7 +1070,10 @@ fn scan_doc(
     // …`) is no boundary: its dashes are marked here.
     let mut aside = vec![false; tokens.len()];
     for (k, t) in tokens.iter().enumerate() {
-        if !(matches!(t.norm(), "–" | "—") || spaced_hyphen(t, text)) || aside[k] {
+        // (Not a dateline: `موسكو - رويترز - قصفت`.)
+        let near_start = k < 3 || tokens[k - 3].sentence != t.sentence;
+        if !(matches!(t.norm(), "–" | "—") || spaced_hyphen(t, text)) || aside[k] || near_start
+        {
             continue;
         }
         if let Some(e) = (k + 2..(k + 6).min(tokens.len())).find(|&e| {
@@ -1277,7 +1280,10 @@ fn scan_doc(
                         m.add_news_copies(k, &mut feats);
                     }
                     let prob = m.prob(&m.buckets(&feats));
-                    if ev.kind == "ASSAULT" && !ev.actor.is_empty() {
+                    if ev.kind == "ASSAULT"
+                        && !ev.actor.is_empty()
+                        && ev.modality == Modality::Asserted
+                    {
                         named_attacks.push((ev.sentence, ev.actor.clone()));
                     }
                     if !accept(&ev, prob, m) {
@@ -1389,7 +1395,7 @@ fn scan_doc(
     named_attacks.dedup();
     for e in out
         .iter_mut()
-        .filter(|e| e.kind == "ASSAULT" && e.actor.is_empty())
+        .filter(|e| e.kind == "ASSAULT" && e.actor.is_empty() && e.modality == Modality::Asserted)
     {
         let lo = named_attacks.partition_point(|x| x.0 < e.sentence);
         let hi = named_attacks.partition_point(|x| x.0 <= e.sentence);
@@ -1951,12 +1957,15 @@ fn build(
         {
             actor_idx = coordinated(ments, tokens, k);
             // (Where the doer went is the other party: `إلى القاهرة`.)
+            // (Not the doer's own country: `توجه الملك سلمان إلى الرياض`.)
+            let own = ments[k].country.as_deref().map(|c| format!("country:{c}"));
             circumstantial_dest = before.iter().copied().find(|&j| {
                 let m = &ments[j];
                 m.a > ments[k].b
                     && m.a > 0
                     && tokens[m.a - 1].norm() == "الي"
                     && m.id != ments[k].id
+                    && own.as_deref() != Some(m.id.as_str())
             });
         }
     }
@@ -2089,6 +2098,15 @@ fn build(
         && actor_idx.len() == 1
         && ments[actor_idx[0]].a == b
         && ments[actor_idx[0]].how != How::Nisba
+        // (`بدعم إيران للحوثيين`: a party with لـ after it is the one
+        // helped, and the genitive the helper.)
+        && !after.iter().any(|&k| {
+            let m = &ments[k];
+            m.a > ments[actor_idx[0]].a
+                && m.a <= ments[actor_idx[0]].b + 1
+                && m.start > tokens[m.a].start
+                && tokens[m.a].norm().starts_with('ل')
+        })
         && modality_of(p, a, text, tokens, stops) != Modality::Asserted
     {
         let gen = actor_idx[0];
@@ -3222,7 +3240,18 @@ fn emphatic_qad(t: &Token, next: Option<&Token>) -> bool {
     t.norm() == "قد"
         && next.is_some_and(|n| {
             let w = n.norm();
-            !(w.starts_with('ي') || w.starts_with('ت') || w.starts_with('ن') || w.starts_with('ا'))
+            let imperfect_prefix = w.starts_with('ي')
+                || w.starts_with('ت')
+                || w.starts_with('ن')
+                || w.starts_with('ا');
+            // (A past ending, whatever the first letter: `قد أعلنت`, `قد
+            // اتفقوا`, `قد تم`.)
+            let past_ending = w == "تم"
+                || w.ends_with('ت')
+                || w.ends_with("وا")
+                || w.ends_with("تم")
+                || w.ends_with("نا");
+            !imperfect_prefix || past_ending
         })
 }
 
@@ -4284,6 +4313,14 @@ mod tests {
             (
                 "لم تكن طهران قد وافقت على قرار الأمم المتحدة.",
                 Modality::Negated,
+            ),
+            (
+                "وقالت المصادر إن تركيا قد اتفقت مع روسيا على التهدئة.",
+                Modality::Asserted,
+            ),
+            (
+                "وقالت المصادر إن روسيا قد تتفق مع تركيا على التهدئة.",
+                Modality::Possible,
             ),
             // A pledge, a wish: the act is to come.
             ("أمريكا تتعهد بمساعدة إسرائيل.", Modality::Future),

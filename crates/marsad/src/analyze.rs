@@ -219,9 +219,6 @@ pub fn event_model() -> Option<&'static marsad_extract::model::EventModel> {
     })
 }
 
-/// `MARSAD_EVENTS=candidates`: every trigger candidate becomes an event,
-/// before the gate and the model (to see what the candidate generator and
-/// the argument rules can reach; for error analysis, never for use).
 /// The embedded genre model (`None`, with one warning, if it cannot be
 /// read, or when `MARSAD_GENRE=off`: every document is then a report).
 pub fn genre_model() -> Option<&'static marsad_extract::model::EventModel> {
@@ -241,6 +238,9 @@ pub fn genre_model() -> Option<&'static marsad_extract::model::EventModel> {
     })
 }
 
+/// `MARSAD_EVENTS=candidates`: every trigger candidate becomes an event,
+/// before the gate and the model (to see what the candidate generator and
+/// the argument rules can reach; for error analysis, never for use).
 fn all_candidates() -> bool {
     static A: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
     *A.get_or_init(|| std::env::var("MARSAD_EVENTS").is_ok_and(|v| v == "candidates"))

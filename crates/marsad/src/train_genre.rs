@@ -122,7 +122,8 @@ pub fn news_weight(data: &[Opening]) -> f64 {
 /// The threshold in [0.02, 0.98] that maximises F-beta with every negative
 /// counted `neg_weight` times (the smallest such threshold on ties).
 pub fn weighted_threshold(scored: &[(f32, bool)], beta: f64, neg_weight: f64) -> f32 {
-    let mut best = (0.5f32, -1.0f64);
+    // (No threshold finds a column: 0.5 stays.)
+    let mut best = (0.5f32, 0.0f64);
     for k in 0..=96 {
         let t = 0.02 + 0.01 * k as f32;
         let (mut tp, mut fp, mut fnn) = (0f64, 0f64, 0f64);

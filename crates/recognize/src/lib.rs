@@ -567,9 +567,12 @@ impl<'k> Recognizer<'k> {
                 _ => {}
             }
         }
+        // (Undated: the last holder of that office named, if of that state.)
         let holder = match doc.day {
             Some(day) => kb.holder(role, of, day),
-            None => doc.last_role.get(&role).copied(),
+            None => doc.last_role.get(&role).copied().filter(|&p| {
+                kb.entry(p).country.is_some() && kb.entry(p).country == kb.entry(of).country
+            }),
         };
         if let Some(p) = holder {
             doc.add_kb(kb, p, phrase.start..phrase.end, How::Role);
@@ -1069,7 +1072,14 @@ person:francois-hollande\thead_of_state\tcountry:FRA\t2012-05-15\t2017-05-14\n";
         let kb = kb();
         let d2015 = Some(20151124);
         type Case<'a> = (&'a str, Option<Day>, &'a [(&'a str, &'a [&'a str])]);
-        let cases: [Case; 21] = [
+        let cases: [Case; 22] = [
+            // Undated, a fixed office is not the last holder of that role
+            // in another state.
+            (
+                "قال الرئيس الروسي فلاديمير بوتين إن خادم الحرمين الشريفين وصل.",
+                None,
+                &[("person:vladimir-putin", &["الرئيس الروسي", "فلاديمير بوتين"])],
+            ),
             (
                 "التقى الرئيس الروسي رئيس حزب العدالة محمد علي.",
                 d2015,

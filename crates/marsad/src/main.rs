@@ -771,11 +771,22 @@ fn check_genre(gold: &std::path::Path, db: &std::path::Path) -> Result<ExitCode>
     }
     eprintln!(
         "{name}: opinion vs news {}; features taken for opinion {}/{}; {missing} document(s) not in the store",
-        prf.line(),
+        marsad::train_genre::line(&prf),
         features_as_opinion.0,
         features_as_opinion.1
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// The `*.tsv` files of a data folder, sorted (training data).
+fn tsv_files(dir: &std::path::Path) -> Result<Vec<PathBuf>> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| user(format!("{}: {e}", dir.display())))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "tsv"))
+        .collect();
+    files.sort();
+    Ok(files)
 }
 
 /// Open a store that must already exist (query commands).
@@ -1449,12 +1460,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     gsr.display()
                 );
             }
-            let mut files: Vec<PathBuf> = std::fs::read_dir(&sentences)
-                .map_err(|e| user(format!("{}: {e}", sentences.display())))?
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.extension().is_some_and(|x| x == "tsv"))
-                .collect();
-            files.sort();
+            let files = tsv_files(&sentences)?;
             for f in &files {
                 let name = f.display().to_string();
                 let text = read_text_file(&name)?;
@@ -1601,12 +1607,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             if let (Some(gold), Some(db)) = (check, db) {
                 return check_genre(&gold, &db);
             }
-            let mut files: Vec<PathBuf> = std::fs::read_dir(&data)
-                .map_err(|e| user(format!("{}: {e}", data.display())))?
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.extension().is_some_and(|x| x == "tsv"))
-                .collect();
-            files.sort();
+            let files = tsv_files(&data)?;
             let mut openings = Vec::new();
             for f in &files {
                 let name = f.display().to_string();

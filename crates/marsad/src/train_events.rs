@@ -538,7 +538,7 @@ fn examples_of(
 }
 
 /// Fold of a group (stable across runs and platforms).
-fn fold_of(group: &str, k: usize, seed: u64) -> usize {
+pub fn fold_of(group: &str, k: usize, seed: u64) -> usize {
     (hash_parts(&[group, &seed.to_string()]) % k as u64) as usize
 }
 

@@ -3,7 +3,10 @@
 //! cross-validated grouped by topic pair.
 
 use marsad_extract::genre::{features, BITS};
-use marsad_extract::model::{hash_parts, train, EventModel, Example, TrainOptions};
+use marsad_extract::model::{train, EventModel, Example, TrainOptions};
+
+use crate::train_events::fold_of;
+pub use crate::train_events::Prf;
 use marsad_text::{process, Options};
 
 /// One labelled opening.
@@ -83,10 +86,6 @@ pub fn options(seed: u64) -> TrainOptions {
     }
 }
 
-fn fold_of(group: &str, k: usize, seed: u64) -> usize {
-    (hash_parts(&[group, &seed.to_string()]) % k as u64) as usize
-}
-
 /// Out-of-fold opinion probabilities (`k` folds grouped by topic pair).
 pub fn out_of_fold(data: &[Opening], k: usize, seed: u64) -> Vec<f32> {
     let opts = options(seed);
@@ -161,44 +160,17 @@ pub fn train_final(data: &[Opening], seed: u64) -> EventModel {
     m
 }
 
-/// Precision, recall and F1 of `opinion` decisions.
-#[derive(Debug, Default, Clone, Copy, PartialEq)]
-pub struct Prf {
-    pub tp: usize,
-    pub fp: usize,
-    pub fn_: usize,
-}
-
-impl Prf {
-    pub fn add(&mut self, pred: bool, gold: bool) {
-        match (pred, gold) {
-            (true, true) => self.tp += 1,
-            (true, false) => self.fp += 1,
-            (false, true) => self.fn_ += 1,
-            _ => {}
-        }
-    }
-    pub fn line(&self) -> String {
-        let p = ratio(self.tp, self.tp + self.fp);
-        let r = ratio(self.tp, self.tp + self.fn_);
-        let f = if p + r > 0.0 {
-            2.0 * p * r / (p + r)
-        } else {
-            0.0
-        };
-        format!(
-            "P {p:.3} R {r:.3} F1 {f:.3} (tp {}, fp {}, fn {})",
-            self.tp, self.fp, self.fn_
-        )
-    }
-}
-
-fn ratio(a: usize, b: usize) -> f64 {
-    if b == 0 {
-        0.0
-    } else {
-        a as f64 / b as f64
-    }
+/// One report line of `opinion` decisions.
+pub fn line(c: &Prf) -> String {
+    format!(
+        "P {:.3} R {:.3} F1 {:.3} (tp {}, fp {}, fn {})",
+        c.p(),
+        c.r(),
+        c.f1(),
+        c.tp,
+        c.fp,
+        c.fn_
+    )
 }
 
 /// Cross-validation report: pooled out-of-fold opinion P/R/F1 at fixed
@@ -229,7 +201,7 @@ pub fn cross_validate(data: &[Opening], k: usize, repeats: usize, seed: u64) -> 
         };
         s.push_str(&format!(
             "  threshold {t:.2}{tag}: opinion {}\n",
-            prf.line()
+            line(&prf)
         ));
     }
     let wp = |t: f32| {
